@@ -1,0 +1,91 @@
+"""The blog: create_app() is the only way to get an application."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from blog import cli, errors, security, templating
+from blog.config import load_config
+from blog.extensions import csrf, db, login_manager, migrate
+
+# migrations/ sits beside the package at the top of the repository.
+MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, error pages, commands."""
+    # BLOG_INSTANCE_PATH moves the instance folder (database, secret key,
+    # uploads) out of the checkout, e.g. to /var/lib/blog.
+    instance_path = os.environ.get("BLOG_INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        instance_path=os.path.abspath(instance_path) if instance_path else None,
+        instance_relative_config=True,
+    )
+    load_config(app, test_config)
+    configure_logging(app)
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT"])
+    migrate.init_app(app, db, directory=MIGRATIONS_DIRECTORY)
+    csrf.init_app(app)
+    init_login(app)
+
+    register_blueprints(app)
+    errors.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+
+
+def configure_engine(engine: Engine, busy_timeout_seconds: int) -> None:
+    """SQLite: WAL so readers never wait for the writer, foreign keys enforced,
+    and a busy timeout so a writer waits for the lock instead of failing."""
+    if engine.dialect.name != "sqlite":
+        return
+    busy_timeout_ms = busy_timeout_seconds * 1000
+
+    @event.listens_for(engine, "connect")
+    def set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms:d}")
+        cursor.close()
+
+
+def init_login(app: Flask) -> None:
+    from blog.models import AnonymousReader
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to continue."
+    login_manager.anonymous_user = AnonymousReader
+    # Imported for its @user_loader registration.
+    import blog.auth.services  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    from blog.articles import bp as articles_bp
+    from blog.auth import bp as auth_bp
+    from blog.site import bp as site_bp
+
+    for blueprint in (articles_bp, auth_bp, site_bp):
+        app.register_blueprint(blueprint)

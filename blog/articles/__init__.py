@@ -1,0 +1,3 @@
+from blog.articles.routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,138 @@
+"""Writing articles: the one path the studio, the importer and the demo share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from blog.errors import Conflict, InvalidInput
+from blog.extensions import db
+from blog.models import Article, ArticleStatus, Category, Revision, Tag, User, utcnow
+from blog.models.article import NAME_MAX, SLUG_MAX, TITLE_MAX
+from blog.rendering import first_paragraph_text, render_article
+from blog.slugs import make_slug, unique_slug
+
+
+@dataclass
+class ArticleFields:
+    """What an author sets on an article; None for slug means "from the title"."""
+
+    title: str
+    body_markdown: str
+    slug: str | None = None
+    summary: str = ""
+    category_name: str | None = None
+    tag_names: list[str] = field(default_factory=list)
+    status: ArticleStatus = ArticleStatus.DRAFT
+    published_at: datetime | None = None
+    comments_open: bool = True
+
+
+def save_article(
+    *, article: Article | None, fields: ArticleFields, author: User, editor: User
+) -> Article:
+    """Create the article, or update it keeping its previous text as a revision.
+    Markdown is rendered and sanitised here, once."""
+    check_fields(fields)
+    # No autoflush: the lookups below must not write a half-filled article.
+    with db.session.no_autoflush:
+        if article is None:
+            article = Article(author=author)
+        elif (article.title, article.body_markdown) != (
+            fields.title,
+            fields.body_markdown,
+        ):
+            keep_revision(article, editor)
+        apply_fields(article, fields)
+        db.session.add(article)
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise Conflict(
+            f"The slug {article.slug!r} is taken by another article."
+        ) from error
+    return article
+
+
+def check_fields(fields: ArticleFields) -> None:
+    if not fields.title.strip():
+        raise InvalidInput("An article needs a title.")
+    if len(fields.title) > TITLE_MAX:
+        raise InvalidInput(f"A title has at most {TITLE_MAX} characters.")
+    if fields.slug is not None and make_slug(fields.slug, SLUG_MAX) != fields.slug:
+        raise InvalidInput(
+            f"The slug {fields.slug!r} may hold only lower-case letters, digits "
+            "and hyphens."
+        )
+    if fields.status is ArticleStatus.PUBLISHED and fields.published_at is None:
+        raise InvalidInput("A published article needs a publication time.")
+
+
+def apply_fields(article: Article, fields: ArticleFields) -> None:
+    article.title = fields.title.strip()
+    if fields.slug:
+        article.slug = fields.slug
+    elif not article.slug:
+        article.slug = unique_slug(article.title, Article.slug, SLUG_MAX)
+    article.body_markdown = fields.body_markdown
+    article.body_html = render_article(fields.body_markdown)
+    article.summary = fields.summary.strip() or first_paragraph_text(
+        fields.body_markdown
+    )
+    article.category = category_named(fields.category_name)
+    article.tags = tags_named(fields.tag_names)
+    article.status = fields.status
+    article.published_at = fields.published_at
+    article.comments_open = fields.comments_open
+
+
+def keep_revision(article: Article, editor: User) -> None:
+    db.session.add(
+        Revision(
+            article=article,
+            title=article.title,
+            body_markdown=article.body_markdown,
+            editor=editor,
+            created_at=utcnow(),
+        )
+    )
+
+
+def category_named(name: str | None) -> Category | None:
+    """The category with this name's slug, added if new (the caller commits)."""
+    if not name or not name.strip():
+        return None
+    name = name.strip()[:NAME_MAX]
+    slug = make_slug(name, NAME_MAX)
+    category = db.session.scalar(Category.select_by_slug(slug))
+    if category is None:
+        category = Category(name=name, slug=slug)
+        db.session.add(category)
+    return category
+
+
+def tags_named(names: Iterable[str]) -> list[Tag]:
+    """Tags for these names, in order, without duplicates, added if new."""
+    by_slug: dict[str, str] = {}
+    for name in names:
+        name = str(name).strip()[:NAME_MAX]
+        if name:
+            by_slug.setdefault(make_slug(name, NAME_MAX), name)
+    if not by_slug:
+        return []
+    existing = {
+        tag.slug: tag
+        for tag in db.session.scalars(db.select(Tag).where(Tag.slug.in_(by_slug)))
+    }
+    tags = []
+    for slug, name in by_slug.items():
+        tag = existing.get(slug)
+        if tag is None:
+            tag = Tag(name=name, slug=slug)
+            db.session.add(tag)
+        tags.append(tag)
+    return tags

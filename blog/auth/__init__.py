@@ -1,0 +1,3 @@
+from blog.auth.routes import bp
+
+__all__ = ["bp"]

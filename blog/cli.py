@@ -1,0 +1,107 @@
+"""`flask --app blog …` commands. Each one calls the same services as the views."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from blog.articles.importing import import_markdown_file
+from blog.auth.services import create_user, generate_password
+from blog.errors import BlogError
+from blog.extensions import db
+from blog.models import Role
+
+
+def init_app(app: Flask) -> None:
+    for command in (create_user_command, import_markdown_command, demo_command):
+        app.cli.add_command(command)
+
+
+@click.command("create-user")
+@with_appcontext
+@click.argument("email")
+@click.option(
+    "--role",
+    type=click.Choice([role.value for role in Role]),
+    default=Role.READER.value,
+    show_default=True,
+)
+@click.option("--name", "display_name", default="", help="Display name.")
+@click.option(
+    "--generate-password",
+    "generate",
+    is_flag=True,
+    help="Make up a password and print it instead of asking.",
+)
+def create_user_command(
+    email: str, role: str, display_name: str, generate: bool
+) -> None:
+    """Create an account, asking for its password or generating one."""
+    password = None if generate else ask_password()
+    printed = password is None
+    password = password or generate_password()
+    try:
+        user = create_user(
+            email=email, display_name=display_name, role=Role(role), password=password
+        )
+    except BlogError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Created {user.role} {user.email} ({user.display_name}).")
+    if printed:
+        click.echo(f"Password: {password}")
+
+
+def ask_password() -> str | None:
+    """The password typed twice, or None (generate one) for an empty answer."""
+    password = click.prompt(
+        "Password (leave empty to generate one)",
+        default="",
+        show_default=False,
+        hide_input=True,
+        confirmation_prompt=True,
+    )
+    return password or None
+
+
+@click.command("import-markdown")
+@with_appcontext
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False)
+)
+def import_markdown_command(files: tuple[Path, ...]) -> None:
+    """Create or update articles from Markdown files with YAML front matter."""
+    failed = 0
+    for path in files:
+        try:
+            outcome = import_markdown_file(path)
+        except BlogError as error:
+            db.session.rollback()
+            failed += 1
+            click.echo(f"failed  {path}: {error.message}", err=True)
+            continue
+        verb = "created" if outcome.created else "updated"
+        click.echo(f"{verb} {path} -> /articles/{outcome.article.slug}")
+    if failed:
+        raise click.ClickException(f"{failed} of {len(files)} files failed to import")
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load demo articles, a demo author and comments (once)."""
+    from blog.demo import load_demo
+
+    result = load_demo()
+    if result.loaded:
+        click.echo(
+            f"Loaded {result.articles} demo articles and {result.comments} comments."
+        )
+        click.echo(f"Demo author login: {result.email} / password: {result.password}")
+    else:
+        click.echo(
+            f"Demo content is already loaded (author login: {result.email}; its "
+            "password was printed on the first run)."
+        )

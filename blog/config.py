@@ -1,0 +1,169 @@
+"""Settings: defaults, their load order, and the one place they are normalised."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Flask
+
+
+class DefaultConfig:
+    """Every setting the blog reads, with its default. Override in
+    instance/config.py or with a BLOG_-prefixed environment variable."""
+
+    # Name shown in the header, page titles and feeds.
+    SITE_NAME = "Blog"
+    # Absolute base URL used in feeds and canonical links; empty = the request's host.
+    SITE_URL = ""
+    # IANA time zone in which pages show times and authors schedule articles.
+    TIMEZONE = "UTC"
+    # SQLAlchemy URL; empty = a SQLite file blog.sqlite in the instance folder.
+    DATABASE_URL = ""
+    # Seconds a SQLite connection waits for a lock before giving up.
+    SQLITE_BUSY_TIMEOUT = 15
+    # Redis URL for caches and rate limits; empty = in-process.
+    REDIS_URL = ""
+    # Whether anyone may create a reader account.
+    REGISTRATION_OPEN = True
+    # Comment moderation: "first" (a user's first comment waits), "all" or "none".
+    COMMENT_MODERATION = "first"
+    # Articles per listing page.
+    ARTICLES_PER_PAGE = 10
+    # Largest request body accepted, in bytes (uploads included).
+    MAX_CONTENT_LENGTH = 6 * 1024 * 1024
+    # Serve cookies with the Secure flag (set when the site is behind HTTPS).
+    HTTPS = False
+    # Outgoing mail server; empty = mail is written to the log instead.
+    MAIL_SERVER = ""
+    MAIL_PORT = 25
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""  # noqa: S105 - empty default, never a real secret
+    MAIL_USE_TLS = False
+    MAIL_SENDER = "blog@localhost"
+
+    # Library settings that follow from the blog's rules.
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # a form left open all afternoon still posts
+    JSON_SORT_KEYS = False
+
+
+BOOLEAN_SETTINGS = ("REGISTRATION_OPEN", "HTTPS", "MAIL_USE_TLS", "TESTING")
+INTEGER_SETTINGS = (
+    "ARTICLES_PER_PAGE",
+    "MAX_CONTENT_LENGTH",
+    "SQLITE_BUSY_TIMEOUT",
+    "MAIL_PORT",
+)
+STRING_SETTINGS = ("SITE_NAME", "SITE_URL", "DATABASE_URL", "REDIS_URL", "SECRET_KEY")
+MODERATION_POLICIES = ("first", "all", "none")
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
+
+
+class ConfigError(RuntimeError):
+    """A setting has a value the blog cannot run with."""
+
+
+def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Load settings in their documented order, then normalise them."""
+    app.config.from_object(DefaultConfig)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("BLOG")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    normalise_config(app)
+
+
+def normalise_config(app: Flask) -> None:
+    """Coerce types that from_prefixed_env parsed as JSON, check values, and
+    derive the SQLAlchemy and cookie settings from the blog's own."""
+    config = app.config
+    for key in BOOLEAN_SETTINGS:
+        config[key] = to_bool(config.get(key, False))
+    for key in INTEGER_SETTINGS:
+        config[key] = int(config[key])
+    for key in STRING_SETTINGS:
+        if config.get(key) is not None:
+            config[key] = str(config[key])
+    config["SITE_URL"] = config["SITE_URL"].rstrip("/")
+    if config["COMMENT_MODERATION"] not in MODERATION_POLICIES:
+        raise ConfigError(
+            f"BLOG_COMMENT_MODERATION must be one of {', '.join(MODERATION_POLICIES)}"
+        )
+    try:
+        ZoneInfo(config["TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigError(f"BLOG_TIMEZONE {config['TIMEZONE']!r} is unknown") from error
+    config["SESSION_COOKIE_SECURE"] = config["HTTPS"]
+    config["REMEMBER_COOKIE_SECURE"] = config["HTTPS"]
+    configure_database(app)
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = read_or_create_secret_key(Path(app.instance_path))
+
+
+def to_bool(value: object) -> bool:
+    """Read a boolean the way an operator writes one in an environment variable."""
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return bool(value)
+
+
+def configure_database(app: Flask) -> None:
+    """Derive SQLALCHEMY_DATABASE_URI and engine options from DATABASE_URL."""
+    config = app.config
+    url = config["DATABASE_URL"] or config.get("SQLALCHEMY_DATABASE_URI") or ""
+    if not url:
+        url = "sqlite:///" + str(Path(app.instance_path) / "blog.sqlite")
+    config["SQLALCHEMY_DATABASE_URI"] = with_psycopg_driver(url)
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if url.startswith("sqlite"):
+        # sqlite3's own busy handler waits this long before "database is locked".
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("timeout", config["SQLITE_BUSY_TIMEOUT"])
+        options["connect_args"] = connect_args
+    else:
+        options.setdefault("pool_pre_ping", True)
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def with_psycopg_driver(url: str) -> str:
+    """Point plain PostgreSQL URLs at psycopg 3, the driver we install;
+    SQLAlchemy would otherwise look for psycopg2."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def read_or_create_secret_key(instance_path: Path) -> str:
+    """Return the instance's secret key, creating it once with mode 0600."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key_path = instance_path / SECRET_KEY_FILE
+    if not key_path.exists():
+        # Write a private temporary file, then link it into place: the link fails
+        # if another worker won the race, so every process agrees on one full key.
+        temporary = instance_path / f".{SECRET_KEY_FILE}.{os.getpid()}"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as key_file:
+            key_file.write(secrets.token_hex(32))
+        try:
+            os.link(temporary, key_path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    try:
+        key = key_path.read_text().strip()
+    except OSError as error:
+        raise ConfigError(f"cannot read the secret key file {key_path}") from error
+    if not key:
+        raise ConfigError(f"the secret key file {key_path} is empty; delete it")
+    return key

@@ -1,0 +1,93 @@
+"""User-facing errors and the app-wide handlers that render every error page."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, make_response, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from blog.extensions import db
+
+log = logging.getLogger(__name__)
+
+PAGES_WITH_TEMPLATES = {400, 403, 404, 405, 413, 429, 500}
+
+
+class BlogError(Exception):
+    """A refusal with a message a user can act on, and its HTTP status."""
+
+    status_code = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(BlogError):
+    status_code = 400
+
+
+class PermissionDenied(BlogError):
+    status_code = 403
+
+
+class NotFound(BlogError):
+    status_code = 404
+
+
+class Conflict(BlogError):
+    status_code = 409
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(BlogError, handle_blog_error)
+    app.register_error_handler(Exception, handle_unexpected_error)
+
+
+def wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return request.path == "/healthz" or best == "application/json"
+
+
+def render_error(
+    status: int, title: str, detail: str | None
+) -> tuple[Response | str, int]:
+    """The error page for this status; detail is a message specific to this
+    refusal, shown under the page's general explanation."""
+    if wants_json():
+        return jsonify(error=title, message=detail or title, status=status), status
+    template = f"errors/{status if status in PAGES_WITH_TEMPLATES else 'generic'}.html"
+    return render_template(template, status=status, title=title, detail=detail), status
+
+
+def handle_http_error(error: HTTPException) -> Response:
+    if error.code is None or error.code < 400:
+        return error.get_response()
+    response = make_response(
+        render_error(error.code, error.name, specific_description(error))
+    )
+    if error.code == 405 and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    if error.code == 429 and error.retry_after:  # type: ignore[attr-defined]
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def specific_description(error: HTTPException) -> str | None:
+    """The description given to abort(), not werkzeug's stock text."""
+    if error.description == type(error).description:
+        return None
+    return error.description
+
+
+def handle_blog_error(error: BlogError) -> tuple[Response | str, int]:
+    return render_error(error.status_code, "Sorry", error.message)
+
+
+def handle_unexpected_error(error: Exception) -> tuple[Response | str, int]:
+    """Roll back, log with the path, and show a plain page: never a traceback."""
+    db.session.rollback()
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return render_error(500, InternalServerError.name, None)

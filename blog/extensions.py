@@ -1,0 +1,16 @@
+"""Extension objects, created unbound here and bound to an app in create_app."""
+
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+
+from blog.models.base import Base, render_migration_item
+
+db = SQLAlchemy(model_class=Base)
+# Batch mode lets Alembic alter tables on SQLite, which has no ALTER for most changes.
+migrate = Migrate(
+    render_as_batch=True, compare_type=True, render_item=render_migration_item
+)
+login_manager = LoginManager()
+csrf = CSRFProtect()

@@ -1,0 +1,24 @@
+"""HTTP helpers shared by views."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import url_for
+
+
+def safe_next_url(target: str | None, fallback_endpoint: str = "articles.index") -> str:
+    """The target if it is a path on this site, else the fallback page.
+
+    Browsers treat "//host", "/\\host" and "\\\\host" as other sites, and a scheme
+    ("javascript:", "https:") leaves the site too: all are refused.
+    """
+    fallback = url_for(fallback_endpoint)
+    if not target or not target.startswith("/") or "\\" in target:
+        return fallback
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in target):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return fallback
+    return target

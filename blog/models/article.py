@@ -1,0 +1,214 @@
+"""Articles with their categories, tags and revisions."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Select,
+    String,
+    Table,
+    Text,
+    or_,
+    select,
+)
+from sqlalchemy.orm import (
+    Mapped,
+    WriteOnlyMapped,
+    joinedload,
+    mapped_column,
+    relationship,
+    selectinload,
+)
+
+from blog.models.base import Base, TimestampMixin, utcnow
+from blog.models.user import User, enum_column
+
+TITLE_MAX = 200
+SLUG_MAX = 200
+NAME_MAX = 80
+SUMMARY_MAX = 1000
+
+
+class ArticleStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+article_tags = Table(
+    "article_tags",
+    Base.metadata,
+    Column(
+        "article_id",
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    # The primary key serves lookups by article; listings by tag need this one.
+    Index("ix_article_tags_tag_id", "tag_id"),
+)
+
+
+class Category(Base):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    slug: Mapped[str] = mapped_column(String(NAME_MAX), unique=True)
+
+    @classmethod
+    def select_in_use(cls) -> Select[tuple[Category]]:
+        """Categories that hold at least one public article, by name."""
+        has_public_article = (
+            select(Article.id)
+            .where(Article.category_id == cls.id, Article.is_public())
+            .exists()
+        )
+        return select(cls).where(has_public_article).order_by(cls.name)
+
+    @classmethod
+    def select_by_slug(cls, slug: str) -> Select[tuple[Category]]:
+        return select(cls).where(cls.slug == slug)
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    slug: Mapped[str] = mapped_column(String(NAME_MAX), unique=True)
+
+    @classmethod
+    def select_by_slug(cls, slug: str) -> Select[tuple[Tag]]:
+        return select(cls).where(cls.slug == slug)
+
+
+class Article(TimestampMixin, Base):
+    __tablename__ = "articles"
+    __table_args__ = (
+        Index("ix_articles_status_published_at", "status", "published_at"),
+        Index(
+            "ix_articles_category_published",
+            "category_id",
+            "status",
+            "published_at",
+        ),
+        Index("ix_articles_author_published", "author_id", "status", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(SLUG_MAX), unique=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body_markdown: Mapped[str] = mapped_column(Text, default="")
+    # Rendered and sanitised on save, never per request.
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    category_id: Mapped[int | None] = mapped_column(
+        ForeignKey("categories.id", ondelete="SET NULL")
+    )
+    status: Mapped[ArticleStatus] = mapped_column(
+        enum_column(ArticleStatus, "article_status"), default=ArticleStatus.DRAFT
+    )
+    # A time in the future means scheduled: the article appears when it passes.
+    published_at: Mapped[datetime | None]
+    comments_open: Mapped[bool] = mapped_column(default=True)
+
+    author: Mapped[User] = relationship()
+    category: Mapped[Category | None] = relationship()
+    tags: Mapped[list[Tag]] = relationship(secondary=article_tags, order_by=Tag.name)
+    revisions: WriteOnlyMapped[Revision] = relationship(
+        back_populates="article",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Revision.created_at.desc()",
+    )
+
+    def __repr__(self) -> str:
+        return f"<Article {self.slug} {self.status}>"
+
+    def is_published(self, now: datetime | None = None) -> bool:
+        """Published and its time has come: what the public may see."""
+        now = now or utcnow()
+        return (
+            self.status is ArticleStatus.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= now
+        )
+
+    @classmethod
+    def is_public(cls, now: datetime | None = None):  # noqa: ANN206 - SQL expression
+        """The SQL condition matching is_published(): drafts and scheduled
+        articles are left out by comparing with the time of the query."""
+        return (cls.status == ArticleStatus.PUBLISHED) & (
+            cls.published_at <= (now or utcnow())
+        )
+
+    @classmethod
+    def select_listing(cls) -> Select[tuple[Article]]:
+        """Articles with what a listing or page shows of them, loaded eagerly."""
+        return select(cls).options(
+            joinedload(cls.author),
+            joinedload(cls.category),
+            selectinload(cls.tags),
+        )
+
+    @classmethod
+    def select_published(cls, now: datetime | None = None) -> Select[tuple[Article]]:
+        """Public articles, newest first."""
+        return (
+            cls.select_listing()
+            .where(cls.is_public(now))
+            .order_by(cls.published_at.desc(), cls.id.desc())
+        )
+
+    @classmethod
+    def select_by_slug(cls, slug: str) -> Select[tuple[Article]]:
+        return cls.select_listing().where(cls.slug == slug)
+
+    @classmethod
+    def select_matching(cls, query: str) -> Select[tuple[Article]]:
+        """Public articles whose title, summary or body contain every word."""
+        statement = cls.select_published()
+        for word in query.split()[:10]:
+            pattern = "%" + escape_like(word) + "%"
+            statement = statement.where(
+                or_(
+                    cls.title.ilike(pattern, escape="\\"),
+                    cls.summary.ilike(pattern, escape="\\"),
+                    cls.body_markdown.ilike(pattern, escape="\\"),
+                )
+            )
+        return statement
+
+
+def escape_like(text: str) -> str:
+    """Make LIKE wildcards in user text match themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class Revision(Base):
+    """The title and body of an article as they were before a save."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (
+        Index("ix_revisions_article_created", "article_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE")
+    )
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    body_markdown: Mapped[str] = mapped_column(Text)
+    editor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    article: Mapped[Article] = relationship(back_populates="revisions")
+    editor: Mapped[User | None] = relationship()

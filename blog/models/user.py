@@ -1,0 +1,103 @@
+"""Accounts and roles."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import AnonymousUserMixin, UserMixin
+from sqlalchemy import Enum, Select, String, select
+from sqlalchemy.orm import Mapped, mapped_column, validates
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from blog.models.base import Base, utcnow
+
+EMAIL_MAX = 254
+DISPLAY_NAME_MAX = 80
+SLUG_MAX = 100
+
+
+class Role(enum.StrEnum):
+    READER = "reader"
+    AUTHOR = "author"
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+    def at_least(self, other: Role) -> bool:
+        return self.rank >= other.rank
+
+
+def enum_column(enum_class: type[enum.StrEnum], name: str) -> Enum:
+    """A string column limited to the enum's values by a CHECK constraint, so
+    SQLite and PostgreSQL store and migrate it alike."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=16,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+class User(UserMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)
+    display_name: Mapped[str] = mapped_column(String(DISPLAY_NAME_MAX))
+    slug: Mapped[str] = mapped_column(String(SLUG_MAX), unique=True)
+    # None means the account has no usable password (an imported author).
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"), default=Role.READER)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"
+
+    @validates("email")
+    def normalise_email(self, _key: str, email: str) -> str:
+        return email.strip().lower()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def has_password(self) -> bool:
+        return self.password_hash is not None
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        if self.password_hash is None:
+            return False
+        return check_password_hash(self.password_hash, password)
+
+    def has_role(self, role: Role) -> bool:
+        return self.role.at_least(role)
+
+    @classmethod
+    def select_by_email(cls, email: str) -> Select[tuple[User]]:
+        return select(cls).where(cls.email == email.strip().lower())
+
+    @classmethod
+    def select_by_slug(cls, slug: str) -> Select[tuple[User]]:
+        return select(cls).where(cls.slug == slug)
+
+
+class AnonymousReader(AnonymousUserMixin):
+    """The visitor who is not logged in: holds no role and may do nothing."""
+
+    role = None
+
+    def has_role(self, role: Role) -> bool:
+        return False

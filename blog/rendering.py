@@ -1,0 +1,143 @@
+"""Markdown to sanitised HTML, done once when text is saved.
+
+Two profiles: articles (authors may use headings, images, tables, footnotes and
+raw HTML, all sanitised) and comments (paragraphs, emphasis, code, quotes,
+lists and links; raw HTML is shown as text).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+URL_SCHEMES = {"http", "https", "mailto"}
+COMMENT_LINK_REL = "nofollow ugc noopener"
+
+ARTICLE_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "dl",
+    "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+    "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "s", "section", "small",
+    "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
+    "th", "thead", "tr", "ul",
+}  # fmt: skip
+ARTICLE_ATTRIBUTES = {
+    "a": {"href", "title", "id"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "code": {"class"},
+    "span": {"class"},
+    "section": {"class"},
+    "sup": {"class", "id"},
+    "li": {"id"},
+    "ol": {"start", "class"},
+    "hr": {"class"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+}
+COMMENT_TAGS = {
+    "a", "blockquote", "br", "code", "em", "li", "ol", "p", "pre", "strong", "ul",
+}  # fmt: skip
+COMMENT_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+
+
+def highlight_code(code: str, language: str, _attrs: str) -> str:
+    """Pygments spans for a fenced block; markdown-it wraps them in <pre><code>.
+    An unknown language falls back to plain escaped text."""
+    if not language:
+        return ""
+    try:
+        lexer = get_lexer_by_name(language)
+    except ClassNotFound:
+        return ""
+    return highlight(code, lexer, HtmlFormatter(nowrap=True))
+
+
+def demote_h1(state: StateCore) -> None:
+    """The article title is the page's only <h1>; a `#` heading in the body
+    becomes an <h2>."""
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close") and token.tag == "h1":
+            token.tag = "h2"
+
+
+@cache
+def article_parser() -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"highlight": highlight_code, "html": True})
+    parser.enable(["table", "strikethrough"]).use(footnote_plugin)
+    parser.core.ruler.push("demote_h1", demote_h1)
+    return parser
+
+
+@cache
+def comment_parser() -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"highlight": highlight_code, "html": False})
+    return parser.disable(["heading", "lheading", "image"])
+
+
+def render_article(markdown: str) -> str:
+    """Sanitised HTML for an article body."""
+    html = article_parser().render(markdown)
+    return nh3.clean(
+        html,
+        tags=ARTICLE_TAGS,
+        attributes=ARTICLE_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener",
+    )
+
+
+def render_comment(markdown: str) -> str:
+    """Sanitised HTML for a comment: every link nofollow, ugc, noopener."""
+    html = comment_parser().render(markdown)
+    return nh3.clean(
+        html,
+        tags=COMMENT_TAGS,
+        attributes=COMMENT_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=COMMENT_LINK_REL,
+    )
+
+
+def first_paragraph_text(markdown: str, limit: int = 300) -> str:
+    """The plain text of the first paragraph, shortened at a word boundary:
+    the summary an article gets when its author wrote none."""
+    tokens = article_parser().parse(markdown)
+    for previous, token in zip(tokens, tokens[1:], strict=False):
+        if previous.type == "paragraph_open" and token.type == "inline":
+            return shorten(plain_text(token.children or []), limit)
+    return ""
+
+
+def plain_text(tokens: list[Token]) -> str:
+    parts = []
+    for token in tokens:
+        if token.type in ("text", "code_inline"):
+            parts.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts).strip()
+
+
+def shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:.") + "…"
+
+
+def word_count(markdown: str) -> int:
+    return len(markdown.split())
+
+
+def pygments_css() -> str:
+    """Styles for highlighted code, written to static/pygments.css."""
+    return HtmlFormatter(style="friendly").get_style_defs("pre > code")

@@ -1,0 +1,3 @@
+from blog.site.routes import bp
+
+__all__ = ["bp"]
