@@ -10,10 +10,11 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from blog import cli, errors, security, templating
 from blog.config import load_config
-from blog.extensions import csrf, db, login_manager, migrate
+from blog.extensions import csrf, db, limiter, login_manager, migrate
 
 # migrations/ sits beside the package at the top of the repository.
 MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -37,7 +38,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT"])
     migrate.init_app(app, db, directory=MIGRATIONS_DIRECTORY)
     csrf.init_app(app)
+    limiter.init_app(app)
     init_login(app)
+    trust_proxies(app)
 
     register_blueprints(app)
     errors.init_app(app)
@@ -71,6 +74,16 @@ def configure_engine(engine: Engine, busy_timeout_seconds: int) -> None:
         cursor.close()
 
 
+def trust_proxies(app: Flask) -> None:
+    """Behind BLOG_PROXY_COUNT proxies, take the client address and scheme from
+    their X-Forwarded-* headers, so rate limits count real clients."""
+    count = app.config["PROXY_COUNT"]
+    if count:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count
+        )
+
+
 def init_login(app: Flask) -> None:
     from blog.models import AnonymousReader
 
@@ -86,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     from blog.articles import bp as articles_bp
     from blog.auth import bp as auth_bp
     from blog.site import bp as site_bp
+    from blog.studio import bp as studio_bp
 
-    for blueprint in (articles_bp, auth_bp, site_bp):
+    for blueprint in (articles_bp, auth_bp, site_bp, studio_bp):
         app.register_blueprint(blueprint)

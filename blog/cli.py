@@ -9,14 +9,19 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from blog.articles.importing import import_markdown_file
-from blog.auth.services import create_user, generate_password
+from blog.auth.services import create_user, generate_password, set_role
 from blog.errors import BlogError
 from blog.extensions import db
-from blog.models import Role
+from blog.models import Role, User
 
 
 def init_app(app: Flask) -> None:
-    for command in (create_user_command, import_markdown_command, demo_command):
+    for command in (
+        create_user_command,
+        set_role_command,
+        import_markdown_command,
+        demo_command,
+    ):
         app.cli.add_command(command)
 
 
@@ -52,6 +57,19 @@ def create_user_command(
     click.echo(f"Created {user.role} {user.email} ({user.display_name}).")
     if printed:
         click.echo(f"Password: {password}")
+
+
+@click.command("set-role")
+@with_appcontext
+@click.argument("email")
+@click.argument("role", type=click.Choice([role.value for role in Role]))
+def set_role_command(email: str, role: str) -> None:
+    """Give an account another role."""
+    user = db.session.scalar(User.select_by_email(email))
+    if user is None:
+        raise click.ClickException(f"No account has the email {email}.")
+    set_role(user=user, role=Role(role))
+    click.echo(f"{user.email} is now {user.role}.")
 
 
 def ask_password() -> str | None:

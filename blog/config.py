@@ -33,8 +33,12 @@ class DefaultConfig:
     COMMENT_MODERATION = "first"
     # Articles per listing page.
     ARTICLES_PER_PAGE = 10
+    # Accounts per page in the studio.
+    USERS_PER_PAGE = 50
     # Largest request body accepted, in bytes (uploads included).
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024
+    # How many proxies in front set X-Forwarded-For/-Proto (0 = none, trust nothing).
+    PROXY_COUNT = 0
     # Serve cookies with the Secure flag (set when the site is behind HTTPS).
     HTTPS = False
     # Outgoing mail server; empty = mail is written to the log instead.
@@ -51,6 +55,7 @@ class DefaultConfig:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30  # thirty days
     WTF_CSRF_TIME_LIMIT = None  # a form left open all afternoon still posts
     JSON_SORT_KEYS = False
 
@@ -58,9 +63,11 @@ class DefaultConfig:
 BOOLEAN_SETTINGS = ("REGISTRATION_OPEN", "HTTPS", "MAIL_USE_TLS", "TESTING")
 INTEGER_SETTINGS = (
     "ARTICLES_PER_PAGE",
+    "USERS_PER_PAGE",
     "MAX_CONTENT_LENGTH",
     "SQLITE_BUSY_TIMEOUT",
     "MAIL_PORT",
+    "PROXY_COUNT",
 )
 STRING_SETTINGS = ("SITE_NAME", "SITE_URL", "DATABASE_URL", "REDIS_URL", "SECRET_KEY")
 MODERATION_POLICIES = ("first", "all", "none")
@@ -105,6 +112,8 @@ def normalise_config(app: Flask) -> None:
     config["SESSION_COOKIE_SECURE"] = config["HTTPS"]
     config["REMEMBER_COOKIE_SECURE"] = config["HTTPS"]
     configure_database(app)
+    # Rate limits are counted in Redis when there is one, so every host agrees.
+    config.setdefault("RATELIMIT_STORAGE_URI", config["REDIS_URL"] or "memory://")
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = read_or_create_secret_key(Path(app.instance_path))
 

@@ -1,5 +1,7 @@
 """Extension objects, created unbound here and bound to an app in create_app."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -14,3 +16,5 @@ migrate = Migrate(
 )
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Storage comes from RATELIMIT_STORAGE_URI, set from BLOG_REDIS_URL in config.py.
+limiter = Limiter(get_remote_address, key_prefix="blog", headers_enabled=True)

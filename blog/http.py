@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import url_for
+from flask import current_app, url_for
 
 
 def safe_next_url(target: str | None, fallback_endpoint: str = "articles.index") -> str:
@@ -22,3 +22,12 @@ def safe_next_url(target: str | None, fallback_endpoint: str = "articles.index")
     if parts.scheme or parts.netloc or target.startswith("//"):
         return fallback
     return target
+
+
+def absolute_url(endpoint: str, **values: object) -> str:
+    """An absolute link for mail and feeds: on BLOG_SITE_URL when set (the
+    canonical address), else on the host the request came to."""
+    site_url = current_app.config["SITE_URL"]
+    if site_url:
+        return site_url + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)

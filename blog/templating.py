@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
+from blog.models import Role
 from blog.rendering import word_count
 
 WORDS_PER_MINUTE = 220
@@ -16,6 +17,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["isodate"] = isodate
     app.jinja_env.filters["reading_minutes"] = reading_minutes
+    app.jinja_env.globals["Role"] = Role
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -96,6 +96,7 @@ def app_factory(
 
     def build(**settings: object) -> Flask:
         app = create_app({**test_settings(database_url), **settings})
+        app.extensions["blog.outbox"] = []  # mail is captured, never sent
         if postgres_url is None:
             with app.app_context():
                 db.create_all()
@@ -120,6 +121,12 @@ def empty_all_tables() -> None:
 @pytest.fixture
 def app(app_factory: Callable[..., Flask]) -> Flask:
     return app_factory()
+
+
+@pytest.fixture
+def outbox(app: Flask) -> list:
+    """The mail the app has sent during the test."""
+    return app.extensions["blog.outbox"]
 
 
 @pytest.fixture

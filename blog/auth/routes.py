@@ -1,42 +1,210 @@
-"""Logging in and out."""
+"""Accounts: register, log in and out, the account page, password reset."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from blog.auth.forms import ButtonForm, LoginForm
-from blog.auth.services import authenticate
+from blog.auth import services
+from blog.auth.forms import (
+    ButtonForm,
+    DeleteAccountForm,
+    LoginForm,
+    PasswordChangeForm,
+    ProfileForm,
+    RegistrationForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
 from blog.errors import BlogError
+from blog.extensions import limiter
 from blog.http import safe_next_url
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
+Page = Response | str | tuple[str, int]
+
+
+def submitted_email() -> str:
+    """Rate-limit key for per-account limits: the address typed in the form."""
+    return "account:" + request.form.get("email", "").strip().lower()[:254]
+
+
+def registration_closed_page() -> tuple[str, int]:
+    return render_template("auth/registration_closed.html"), 403
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("5/hour", methods=["POST"], scope="register-ip")
+def register() -> Page:
+    if not current_app.config["REGISTRATION_OPEN"]:
+        return registration_closed_page()
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(
+                email=form.email.data,
+                display_name=form.display_name.data,
+                password=form.password.data,
+            )
+        except BlogError as error:
+            form.email.errors.append(error.message)
+        else:
+            login_user(user)
+            flash(f"Welcome, {user.display_name}. Your account is ready.")
+            return redirect(url_for("articles.index"), code=303)
+    return render_template("auth/register.html", form=form), form_status()
+
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> Response | tuple[str, int] | str:
+@limiter.limit("10/minute", methods=["POST"], scope="login-ip")
+@limiter.limit(
+    "5/minute", methods=["POST"], key_func=submitted_email, scope="login-account"
+)
+def login() -> Page:
     form = LoginForm(next=request.args.get("next", ""))
     if current_user.is_authenticated:
         return redirect(safe_next_url(form.next.data))
-    if not form.validate_on_submit():
-        status = 400 if request.method == "POST" else 200
-        return render_template("auth/login.html", form=form), status
-    try:
-        user = authenticate(email=form.email.data, password=form.password.data)
-    except BlogError as error:
-        form.password.errors.append(error.message)
-        return render_template("auth/login.html", form=form), 400
-    login_user(user, remember=form.remember.data)
-    flash(f"Welcome back, {user.display_name}.")
-    return redirect(safe_next_url(form.next.data), code=303)
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(
+                email=form.email.data, password=form.password.data
+            )
+        except BlogError as error:
+            form.password.errors.append(error.message)
+        else:
+            login_user(user, remember=form.remember.data)
+            flash(f"Welcome back, {user.display_name}.")
+            return redirect(safe_next_url(form.next.data), code=303)
+    return render_template("auth/login.html", form=form), form_status()
 
 
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
-    form = ButtonForm()
-    if form.validate_on_submit():
+    if ButtonForm().validate_on_submit():
         logout_user()
         flash("You are logged out.")
     return redirect(url_for("articles.index"), code=303)
+
+
+def form_status() -> int:
+    """200 for a fresh form, 400 when a submitted one is sent back with errors."""
+    return 400 if request.method == "POST" else 200
+
+
+def account_page(**forms: object) -> str:
+    forms.setdefault(
+        "profile_form",
+        ProfileForm(
+            display_name=current_user.display_name,
+            notify_replies=current_user.notify_replies,
+            formdata=None,
+        ),
+    )
+    forms.setdefault("password_form", PasswordChangeForm(formdata=None))
+    forms.setdefault("delete_form", DeleteAccountForm(formdata=None))
+    return render_template("auth/account.html", **forms)
+
+
+@bp.get("/account")
+@login_required
+def account() -> str:
+    return account_page()
+
+
+@bp.post("/account/profile")
+@login_required
+def update_profile() -> Page:
+    form = ProfileForm()
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                user=current_user,
+                display_name=form.display_name.data,
+                notify_replies=form.notify_replies.data,
+            )
+        except BlogError as error:
+            form.display_name.errors.append(error.message)
+        else:
+            flash("Your profile is saved.")
+            return redirect(url_for("auth.account"), code=303)
+    return account_page(profile_form=form), 400
+
+
+@bp.post("/account/password")
+@login_required
+def change_password() -> Page:
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            user = services.change_password(
+                user=current_user,
+                current_password=form.current_password.data,
+                new_password=form.password.data,
+            )
+        except BlogError as error:
+            form.current_password.errors.append(error.message)
+        else:
+            # The session id carries the password; renew it to stay logged in here.
+            login_user(user)
+            flash("Your password is changed. Other sessions have been logged out.")
+            return redirect(url_for("auth.account"), code=303)
+    return account_page(password_form=form), 400
+
+
+@bp.post("/account/delete")
+@login_required
+def delete_account() -> Page:
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            services.delete_account(
+                user=current_user, password=form.current_password.data
+            )
+        except BlogError as error:
+            form.current_password.errors.append(error.message)
+        else:
+            logout_user()
+            flash("Your account is deleted. Your comments remain as “deleted user”.")
+            return redirect(url_for("articles.index"), code=303)
+    return account_page(delete_form=form), 400
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(
+    "3/hour", methods=["POST"], key_func=submitted_email, scope="reset-account"
+)
+def request_reset() -> Page:
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        return render_template("auth/reset_sent.html", email=form.email.data)
+    return render_template("auth/reset_request.html", form=form), form_status()
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> Page:
+    try:
+        services.user_for_reset_token(token)
+    except BlogError as error:
+        return render_template("auth/reset_invalid.html", message=error.message), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token=token, new_password=form.password.data)
+        except BlogError as error:
+            form.password.errors.append(error.message)
+        else:
+            flash("Your password is set. You can log in with it now.")
+            return redirect(url_for("auth.login"), code=303)
+    return render_template("auth/reset_password.html", form=form), form_status()

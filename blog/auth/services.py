@@ -3,25 +3,40 @@
 from __future__ import annotations
 
 import secrets
+from functools import cache
 
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
-from blog.errors import Conflict, InvalidInput
+from blog.errors import Conflict, InvalidInput, PermissionDenied
 from blog.extensions import db, login_manager
-from blog.models import Role, User, utcnow
+from blog.http import absolute_url
+from blog.mail import send_mail
+from blog.models import Article, Comment, Role, User, utcnow
 from blog.slugs import make_slug, unique_slug
 
 PASSWORD_MIN = 10
+PASSWORD_MAX = 1024
+RESET_TOKEN_MAX_AGE = 60 * 60  # a reset link works for one hour
+RESET_SALT = "password-reset"
 # Imported authors get an address that can never receive mail (RFC 2606).
 IMPORTED_AUTHOR_DOMAIN = "authors.invalid"
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: one primary-key get, only when a session has a user."""
+def load_user(session_id: str) -> User | None:
+    """Flask-Login's loader: one primary-key get, only when a session has a user.
+    A deactivated account, or a session from before a password change, is
+    treated as logged out."""
+    user_id, _, fingerprint = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    return db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.password_fingerprint != fingerprint:
+        return None
+    return user
 
 
 def generate_password() -> str:
@@ -31,6 +46,8 @@ def generate_password() -> str:
 def check_password_rules(password: str, email: str) -> None:
     if len(password) < PASSWORD_MIN:
         raise InvalidInput(f"A password needs at least {PASSWORD_MIN} characters.")
+    if len(password) > PASSWORD_MAX:
+        raise InvalidInput(f"A password has at most {PASSWORD_MAX} characters.")
     if password.strip().lower() == email.strip().lower():
         raise InvalidInput("The password must not be the email address.")
 
@@ -91,10 +108,148 @@ def find_or_add_author(display_name: str) -> User:
 
 def authenticate(*, email: str, password: str) -> User:
     """The active user with this email and password; one message for every
-    failure, so it does not tell which accounts exist."""
+    failure, and a hash computed either way, so neither the answer nor its
+    timing tells which accounts exist."""
     user = db.session.scalar(User.select_by_email(email))
-    if user is None or not user.check_password(password) or not user.is_active:
-        raise InvalidInput("The email or password is not right.")
+    if user is None or user.password_hash is None:
+        check_password_hash(dummy_password_hash(), password)
+        raise InvalidInput(LOGIN_REFUSED)
+    if not user.check_password(password) or not user.is_active:
+        raise InvalidInput(LOGIN_REFUSED)
     user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+LOGIN_REFUSED = "The email or password is not right."
+
+
+@cache
+def dummy_password_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def register_user(*, email: str, display_name: str, password: str) -> User:
+    """A reader account, open only while registration is."""
+    if not current_app.config["REGISTRATION_OPEN"]:
+        raise PermissionDenied("Registration is closed on this site.")
+    return create_user(
+        email=email, display_name=display_name, role=Role.READER, password=password
+    )
+
+
+def update_profile(*, user: User, display_name: str, notify_replies: bool) -> User:
+    display_name = display_name.strip()
+    if not display_name:
+        raise InvalidInput("A display name cannot be empty.")
+    user.display_name = display_name
+    user.notify_replies = notify_replies
+    db.session.commit()
+    return user
+
+
+def change_password(*, user: User, current_password: str, new_password: str) -> User:
+    """Set a new password after checking the current one. Other sessions and
+    reset links of this account stop working."""
+    if not user.check_password(current_password):
+        raise InvalidInput("The current password is not right.")
+    check_password_rules(new_password, user.email)
+    user.set_password(new_password)
+    db.session.commit()
+    return user
+
+
+def delete_account(*, user: User, password: str) -> None:
+    """Remove the account. Its comments stay, credited to "deleted user"; an
+    author must first hand over or delete their articles."""
+    if user.has_password and not user.check_password(password):
+        raise InvalidInput("The password is not right.")
+    has_articles = db.session.scalar(
+        db.select(db.func.count(Article.id)).where(Article.author_id == user.id)
+    )
+    if has_articles:
+        raise Conflict(
+            "Your account still has articles. Delete them, or ask an editor to "
+            "move them to another author, before deleting the account."
+        )
+    # Comments keep their place in threads; the database sets author_id NULL.
+    db.session.execute(
+        db.update(Comment).where(Comment.author_id == user.id).values(author_id=None)
+    )
+    db.session.delete(user)
+    db.session.commit()
+
+
+def reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+
+
+def make_reset_token(user: User) -> str:
+    """A signed token naming the account and its current password, so it stops
+    working once used (the password changes) or after a password change."""
+    return reset_serializer().dumps([user.id, user.password_fingerprint])
+
+
+def user_for_reset_token(token: str) -> User:
+    try:
+        user_id, fingerprint = reset_serializer().loads(
+            token, max_age=RESET_TOKEN_MAX_AGE
+        )
+    except SignatureExpired as error:
+        raise InvalidInput(
+            "This reset link has expired. Ask for a new one below."
+        ) from error
+    except (BadSignature, ValueError, TypeError) as error:
+        raise InvalidInput(
+            "This reset link is not valid. Ask for a new one."
+        ) from error
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or not user.active or user.password_fingerprint != fingerprint:
+        raise InvalidInput(
+            "This reset link was used already, or the password has changed since "
+            "it was sent. Ask for a new one."
+        )
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if an active account has this email; say nothing
+    either way, so the form does not reveal who has an account."""
+    user = db.session.scalar(User.select_by_email(email))
+    if user is None or not user.active:
+        return
+    link = absolute_url("auth.reset_password", token=make_reset_token(user))
+    send_mail(
+        user.email,
+        f"Reset your password on {current_app.config['SITE_NAME']}",
+        f"Hello {user.display_name},\n\nSomeone (we hope you) asked to reset the "
+        f"password of this account. Open this link within an hour to choose a "
+        f"new password:\n\n{link}\n\nThe link works once. If you did not ask for "
+        f"it, ignore this mail: your password stays as it is.\n",
+    )
+
+
+def reset_password(*, token: str, new_password: str) -> User:
+    user = user_for_reset_token(token)
+    check_password_rules(new_password, user.email)
+    user.set_password(new_password)
+    db.session.commit()
+    return user
+
+
+def set_role(*, user: User, role: Role, by: User | None = None) -> User:
+    """Change a role; an admin cannot take their own admin role away."""
+    if by is not None and by.id == user.id and role is not Role.ADMIN:
+        raise PermissionDenied("You cannot remove your own admin role.")
+    user.role = role
+    db.session.commit()
+    return user
+
+
+def set_active(*, user: User, active: bool, by: User) -> User:
+    """Deactivate or reactivate an account; its sessions end on their next request."""
+    if by.id == user.id:
+        raise PermissionDenied("You cannot deactivate your own account.")
+    user.active = active
     db.session.commit()
     return user

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from datetime import datetime
 
 from flask_login import AnonymousUserMixin, UserMixin
@@ -56,6 +57,8 @@ class User(UserMixin, Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"), default=Role.READER)
     active: Mapped[bool] = mapped_column(default=True)
+    # Opt-in: mail me when someone replies to my comment or comments on my article.
+    notify_replies: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
@@ -71,6 +74,17 @@ class User(UserMixin, Base):
         return self.active
 
     @property
+    def password_fingerprint(self) -> str:
+        """Changes whenever the password does: sessions and reset links carry
+        it, so both stop working after a password change."""
+        digest = hashlib.sha256((self.password_hash or "no password").encode())
+        return digest.hexdigest()[:16]
+
+    def get_id(self) -> str:
+        """The session's user id, bound to the current password."""
+        return f"{self.id}:{self.password_fingerprint}"
+
+    @property
     def has_password(self) -> bool:
         return self.password_hash is not None
 
@@ -84,6 +98,10 @@ class User(UserMixin, Base):
 
     def has_role(self, role: Role) -> bool:
         return self.role.at_least(role)
+
+    @classmethod
+    def select_all(cls) -> Select[tuple[User]]:
+        return select(cls).order_by(cls.created_at.desc(), cls.id.desc())
 
     @classmethod
     def select_by_email(cls, email: str) -> Select[tuple[User]]:

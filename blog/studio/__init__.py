@@ -1,0 +1,3 @@
+from blog.studio.routes import bp
+
+__all__ = ["bp"]
