@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from blog import cli, errors, security, templating
 from blog.config import load_config
-from blog.extensions import csrf, db, limiter, login_manager, migrate
+from blog.extensions import cache, csrf, db, limiter, login_manager, migrate
 
 # migrations/ sits beside the package at the top of the repository.
 MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -39,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIRECTORY)
     csrf.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     init_login(app)
     trust_proxies(app)
 

@@ -114,6 +114,7 @@ def normalise_config(app: Flask) -> None:
     configure_database(app)
     # Rate limits are counted in Redis when there is one, so every host agrees.
     config.setdefault("RATELIMIT_STORAGE_URI", config["REDIS_URL"] or "memory://")
+    configure_cache(config)
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = read_or_create_secret_key(Path(app.instance_path))
 
@@ -141,6 +142,19 @@ def configure_database(app: Flask) -> None:
     else:
         options.setdefault("pool_pre_ping", True)
     config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def configure_cache(config: dict[str, Any]) -> None:
+    """Flask-Caching: Redis shared by every host when there is one, else a
+    per-process dictionary."""
+    if config["REDIS_URL"]:
+        config.setdefault("CACHE_TYPE", "RedisCache")
+        config.setdefault("CACHE_REDIS_URL", config["REDIS_URL"])
+    else:
+        config.setdefault("CACHE_TYPE", "SimpleCache")
+        config.setdefault("CACHE_THRESHOLD", 2000)
+    config.setdefault("CACHE_KEY_PREFIX", "blog:")
+    config.setdefault("CACHE_DEFAULT_TIMEOUT", 3600)
 
 
 def with_psycopg_driver(url: str) -> str:

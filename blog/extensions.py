@@ -1,5 +1,6 @@
 """Extension objects, created unbound here and bound to an app in create_app."""
 
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -7,14 +8,19 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
-from blog.models.base import Base, render_migration_item
+from blog.models.base import Base, include_in_migrations, render_migration_item
 
 db = SQLAlchemy(model_class=Base)
 # Batch mode lets Alembic alter tables on SQLite, which has no ALTER for most changes.
 migrate = Migrate(
-    render_as_batch=True, compare_type=True, render_item=render_migration_item
+    render_as_batch=True,
+    compare_type=True,
+    render_item=render_migration_item,
+    include_object=include_in_migrations,
 )
 login_manager = LoginManager()
 csrf = CSRFProtect()
 # Storage comes from RATELIMIT_STORAGE_URI, set from BLOG_REDIS_URL in config.py.
 limiter = Limiter(get_remote_address, key_prefix="blog", headers_enabled=True)
+# In-process by default, Redis when BLOG_REDIS_URL is set (see config.py).
+cache = Cache()

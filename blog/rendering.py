@@ -7,6 +7,7 @@ lists and links; raw HTML is shown as text).
 
 from __future__ import annotations
 
+import html
 from functools import cache
 
 import nh3
@@ -132,6 +133,11 @@ def shorten(text: str, limit: int) -> str:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0]
     return cut.rstrip(",;:.") + "…"
+
+
+def plain_text_of(html_text: str) -> str:
+    """The words of sanitised HTML without its tags, for search and feeds."""
+    return " ".join(html.unescape(nh3.clean(html_text, tags=set())).split())
 
 
 def word_count(markdown: str) -> int:

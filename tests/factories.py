@@ -21,7 +21,12 @@ from blog.models import (
     User,
     utcnow,
 )
-from blog.rendering import first_paragraph_text, render_article, render_comment
+from blog.rendering import (
+    first_paragraph_text,
+    plain_text_of,
+    render_article,
+    render_comment,
+)
 
 T = TypeVar("T")
 PASSWORD = "correct horse battery"
@@ -81,9 +86,11 @@ def make_article(**overrides: object) -> Article:
     values.update(overrides)
     if "author" not in values:
         values["author"] = make_user(role=Role.AUTHOR)
+    body_html = render_article(body)
     article = Article(
         body_markdown=body,
-        body_html=render_article(body),
+        body_html=body_html,
+        body_text=plain_text_of(body_html),
         summary=str(values.pop("summary", first_paragraph_text(body))),
         **values,
     )

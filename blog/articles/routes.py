@@ -7,6 +7,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 from sqlalchemy.exc import SQLAlchemyError
 
+from blog.comments.pages import render_article_page
 from blog.extensions import db
 from blog.models import Article, Category, Tag, User
 from blog.permissions import article_for_reader_or_404
@@ -54,9 +55,9 @@ def index() -> str:
 
 
 @bp.get("/articles/<slug>")
-def detail(slug: str) -> str:
+def detail(slug: str) -> tuple[str, int]:
     article = article_for_reader_or_404(slug)
-    return render_template("articles/detail.html", article=article)
+    return render_article_page(article)
 
 
 @bp.get("/category/<slug>")
@@ -64,7 +65,11 @@ def by_category(slug: str) -> str:
     category = one_or_404(Category.select_by_slug(slug))
     page = paginate(Article.select_published().where(Article.category == category))
     return render_template(
-        "articles/listing.html", page=page, heading=category.name, kind="Category"
+        "articles/listing.html",
+        page=page,
+        heading=category.name,
+        kind="Category",
+        feed_scope=("category", slug),
     )
 
 
@@ -73,7 +78,11 @@ def by_tag(slug: str) -> str:
     tag = one_or_404(Tag.select_by_slug(slug))
     page = paginate(Article.select_published().where(Article.tags.contains(tag)))
     return render_template(
-        "articles/listing.html", page=page, heading=tag.name, kind="Tag"
+        "articles/listing.html",
+        page=page,
+        heading=tag.name,
+        kind="Tag",
+        feed_scope=("tag", slug),
     )
 
 
@@ -82,7 +91,11 @@ def by_author(slug: str) -> str:
     author = one_or_404(User.select_by_slug(slug))
     page = paginate(Article.select_published().where(Article.author == author))
     return render_template(
-        "articles/listing.html", page=page, heading=author.display_name, kind="Author"
+        "articles/listing.html",
+        page=page,
+        heading=author.display_name,
+        kind="Author",
+        feed_scope=("author", slug),
     )
 
 

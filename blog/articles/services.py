@@ -12,7 +12,7 @@ from blog.errors import Conflict, InvalidInput
 from blog.extensions import db
 from blog.models import Article, ArticleStatus, Category, Revision, Tag, User, utcnow
 from blog.models.article import NAME_MAX, SLUG_MAX, TITLE_MAX
-from blog.rendering import first_paragraph_text, render_article
+from blog.rendering import first_paragraph_text, plain_text_of, render_article
 from blog.slugs import make_slug, unique_slug
 
 
@@ -80,6 +80,8 @@ def apply_fields(article: Article, fields: ArticleFields) -> None:
         article.slug = unique_slug(article.title, Article.slug, SLUG_MAX)
     article.body_markdown = fields.body_markdown
     article.body_html = render_article(fields.body_markdown)
+    article.body_text = plain_text_of(article.body_html)
+    article.updated_at = utcnow()
     article.summary = fields.summary.strip() or first_paragraph_text(
         fields.body_markdown
     )

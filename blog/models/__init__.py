@@ -2,6 +2,7 @@
 
 from blog.models.article import (
     Article,
+    ArticleRedirect,
     ArticleStatus,
     Category,
     Revision,
@@ -10,11 +11,13 @@ from blog.models.article import (
 )
 from blog.models.base import Base, utcnow
 from blog.models.comment import Comment, CommentStatus
+from blog.models.upload import Upload
 from blog.models.user import AnonymousReader, Role, User
 
 __all__ = [
     "AnonymousReader",
     "Article",
+    "ArticleRedirect",
     "ArticleStatus",
     "Base",
     "Category",
@@ -23,6 +26,7 @@ __all__ = [
     "Revision",
     "Role",
     "Tag",
+    "Upload",
     "User",
     "article_tags",
     "utcnow",

@@ -26,6 +26,7 @@ from sqlalchemy.orm import (
 )
 
 from blog.models.base import Base, TimestampMixin, utcnow
+from blog.models.search import listen_for_create_all
 from blog.models.user import User, enum_column
 
 TITLE_MAX = 200
@@ -107,6 +108,8 @@ class Article(TimestampMixin, Base):
     body_markdown: Mapped[str] = mapped_column(Text, default="")
     # Rendered and sanitised on save, never per request.
     body_html: Mapped[str] = mapped_column(Text, default="")
+    # The body as plain text, for search and its snippets.
+    body_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     category_id: Mapped[int | None] = mapped_column(
         ForeignKey("categories.id", ondelete="SET NULL")
@@ -117,6 +120,8 @@ class Article(TimestampMixin, Base):
     # A time in the future means scheduled: the article appears when it passes.
     published_at: Mapped[datetime | None]
     comments_open: Mapped[bool] = mapped_column(default=True)
+    # Visible comments, kept by the comment services so listings need no count.
+    comment_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     author: Mapped[User] = relationship()
     category: Mapped[Category | None] = relationship()
@@ -184,6 +189,28 @@ class Article(TimestampMixin, Base):
                 )
             )
         return statement
+
+
+listen_for_create_all(Article.__table__)
+
+
+class ArticleRedirect(Base):
+    """A slug an article had before: its URL answers 301 to the current one."""
+
+    __tablename__ = "article_redirects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    old_slug: Mapped[str] = mapped_column(String(SLUG_MAX), unique=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    article: Mapped[Article] = relationship()
+
+    @classmethod
+    def select_by_slug(cls, slug: str) -> Select[tuple[ArticleRedirect]]:
+        return select(cls).where(cls.old_slug == slug)
 
 
 def escape_like(text: str) -> str:
