@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -67,12 +67,25 @@ def configure_engine(engine: Engine, busy_timeout_seconds: int) -> None:
 
     @event.listens_for(engine, "connect")
     def set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below choose how each transaction starts.
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms:d}")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def begin_transaction(connection: Any) -> None:
+        # A deferred transaction that reads, then writes after another writer
+        # committed, fails at once with "database is locked" (the busy timeout
+        # does not apply to upgrading a stale snapshot). Requests that may write
+        # (anything but GET/HEAD) and commands take the write lock up front and
+        # so wait their turn; page views stay deferred and never block.
+        connection.exec_driver_sql(
+            "BEGIN IMMEDIATE" if may_write() else "BEGIN DEFERRED"
+        )
 
 
 def trust_proxies(app: Flask) -> None:
@@ -83,6 +96,14 @@ def trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=count, x_proto=count, x_host=count
         )
+
+
+def may_write() -> bool:
+    """Whether the current unit of work may write: every request but a GET or
+    HEAD, and any command run outside a request."""
+    if not has_request_context():
+        return True
+    return request.method not in ("GET", "HEAD", "OPTIONS")
 
 
 def init_login(app: Flask) -> None:
@@ -99,8 +120,11 @@ def init_login(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from blog.articles import bp as articles_bp
     from blog.auth import bp as auth_bp
+    from blog.comments import bp as comments_bp
+    from blog.feeds import bp as feeds_bp
     from blog.site import bp as site_bp
     from blog.studio import bp as studio_bp
 
-    for blueprint in (articles_bp, auth_bp, site_bp, studio_bp):
+    blueprints = (articles_bp, auth_bp, comments_bp, feeds_bp, site_bp, studio_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -1,0 +1,3 @@
+from blog.comments.routes import bp
+
+__all__ = ["bp"]

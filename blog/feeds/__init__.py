@@ -1,0 +1,3 @@
+from blog.feeds.routes import bp
+
+__all__ = ["bp"]
