@@ -31,12 +31,19 @@ class DefaultConfig:
     REGISTRATION_OPEN = True
     # Comment moderation: "first" (a user's first comment waits), "all" or "none".
     COMMENT_MODERATION = "first"
+    # How often one user may comment (Flask-Limiter syntax); lift it for load tests.
+    COMMENT_RATE_LIMIT = "5/minute;50/day"
+    # A WebSub hub to ping when feeds change; empty = none.
+    WEBSUB_HUB = ""
     # Articles per listing page.
     ARTICLES_PER_PAGE = 10
-    # Accounts per page in the studio.
+    # Accounts and articles per page in the studio.
     USERS_PER_PAGE = 50
-    # Largest request body accepted, in bytes (uploads included).
-    MAX_CONTENT_LENGTH = 6 * 1024 * 1024
+    STUDIO_ARTICLES_PER_PAGE = 25
+    # Largest image upload, in bytes.
+    UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+    # Largest request body accepted, in bytes: an upload plus its form fields.
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024 + 64 * 1024
     # How many proxies in front set X-Forwarded-For/-Proto (0 = none, trust nothing).
     PROXY_COUNT = 0
     # Serve cookies with the Secure flag (set when the site is behind HTTPS).
@@ -64,12 +71,22 @@ BOOLEAN_SETTINGS = ("REGISTRATION_OPEN", "HTTPS", "MAIL_USE_TLS", "TESTING")
 INTEGER_SETTINGS = (
     "ARTICLES_PER_PAGE",
     "USERS_PER_PAGE",
+    "STUDIO_ARTICLES_PER_PAGE",
     "MAX_CONTENT_LENGTH",
+    "UPLOAD_MAX_BYTES",
     "SQLITE_BUSY_TIMEOUT",
     "MAIL_PORT",
     "PROXY_COUNT",
 )
-STRING_SETTINGS = ("SITE_NAME", "SITE_URL", "DATABASE_URL", "REDIS_URL", "SECRET_KEY")
+STRING_SETTINGS = (
+    "SITE_NAME",
+    "SITE_URL",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SECRET_KEY",
+    "COMMENT_RATE_LIMIT",
+    "WEBSUB_HUB",
+)
 MODERATION_POLICIES = ("first", "all", "none")
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 

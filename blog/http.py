@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import Response, current_app, request, url_for
+from werkzeug.http import is_resource_modified
 
 
 def safe_next_url(target: str | None, fallback_endpoint: str = "articles.index") -> str:
@@ -31,3 +34,30 @@ def absolute_url(endpoint: str, **values: object) -> str:
     if site_url:
         return site_url + url_for(endpoint, **values)
     return url_for(endpoint, _external=True, **values)
+
+
+def conditional_response(
+    etag: str,
+    last_modified: datetime | None,
+    build: Callable[[], Response],
+    *,
+    cache_control: str = "public, max-age=300",
+) -> Response:
+    """304 with an empty body when the request's If-None-Match or
+    If-Modified-Since matches these validators, without calling build();
+    otherwise build()'s response. Either way it carries the ETag (given bare,
+    sent quoted), Last-Modified and Cache-Control.
+
+    Werkzeug applies RFC 9110: If-None-Match, when sent, decides alone, and
+    times are compared to the second."""
+    if last_modified is not None:
+        last_modified = last_modified.replace(microsecond=0)
+    unchanged = request.method in ("GET", "HEAD") and not is_resource_modified(
+        request.environ, etag=f'"{etag}"', last_modified=last_modified
+    )
+    response = Response(status=304) if unchanged else build()
+    response.set_etag(etag)
+    if last_modified is not None:
+        response.last_modified = last_modified
+    response.headers["Cache-Control"] = cache_control
+    return response

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from blog.extensions import db
-from blog.models import Article, Role, User
+from blog.models import Article, Comment, CommentStatus, Role, User, utcnow
 
 
 def can_edit_article(user: User | Any, article: Article) -> bool:
@@ -33,6 +36,19 @@ def article_for_reader_or_404(slug: str) -> Article:
     return article
 
 
+def article_for_editor_or_404(article_id: int) -> Article:
+    """The article the current user may edit. One they may not see (another
+    author's draft) is a 404; one they may see but not edit is a 403."""
+    article = db.session.scalar(
+        Article.select_listing().where(Article.id == article_id)
+    )
+    if article is None or not can_see_article(current_user, article):
+        abort(404)
+    if not can_edit_article(current_user, article):
+        abort(403)
+    return article
+
+
 def require_role(role: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Allow the view to users holding at least this role; others get 403.
     Put it under login_required, which deals with anonymous visitors."""
@@ -47,3 +63,83 @@ def require_role(role: Role) -> Callable[[Callable[..., Any]], Callable[..., Any
         return guarded
 
     return decorator
+
+
+# How long the author of a comment may still change it.
+COMMENT_EDIT_WINDOW = timedelta(minutes=15)
+
+
+def can_moderate_article(user: User | Any, article: Article) -> bool:
+    """Who keeps an article's discussion clean: whoever may edit the article
+    (its author, editors, admins)."""
+    return can_edit_article(user, article)
+
+
+def can_moderate_comment(user: User | Any, comment: Comment) -> bool:
+    return can_moderate_article(user, comment.article)
+
+
+def can_comment(user: User | Any, article: Article) -> bool:
+    """Logged-in users comment on published articles whose comments are open."""
+    return bool(
+        user.is_authenticated and article.comments_open and article.is_published()
+    )
+
+
+def is_own_comment(user: User | Any, comment: Comment) -> bool:
+    return bool(user.is_authenticated and comment.author_id == user.id)
+
+
+def can_read_comment(
+    user: User | Any, comment: Comment, *, is_moderator: bool | None = None
+) -> bool:
+    """Visible comments are public; a pending one shows to its author and to
+    moderators; hidden and spam ones to moderators; a deleted one to nobody."""
+    if comment.status is CommentStatus.VISIBLE:
+        return True
+    if comment.status is CommentStatus.DELETED:
+        return False
+    if is_moderator is None:
+        is_moderator = can_moderate_comment(user, comment)
+    if comment.status is CommentStatus.PENDING and is_own_comment(user, comment):
+        return True
+    return is_moderator
+
+
+def can_edit_comment(
+    user: User | Any, comment: Comment, now: datetime | None = None
+) -> bool:
+    """Its author, within COMMENT_EDIT_WINDOW of posting, while it is shown."""
+    if not is_own_comment(user, comment):
+        return False
+    if comment.status not in (CommentStatus.VISIBLE, CommentStatus.PENDING):
+        return False
+    return (now or utcnow()) - comment.created_at <= COMMENT_EDIT_WINDOW
+
+
+def can_delete_comment(
+    user: User | Any, comment: Comment, *, is_moderator: bool | None = None
+) -> bool:
+    """Its author at any time, and the article's moderators."""
+    if comment.status is CommentStatus.DELETED:
+        return False
+    if is_own_comment(user, comment):
+        return True
+    if is_moderator is None:
+        is_moderator = can_moderate_comment(user, comment)
+    return is_moderator
+
+
+def comment_for_reader_or_404(comment_id: int) -> Comment:
+    """The comment if the current user may read it, on an article they may
+    see; anything else is a 404, so hidden comments do not leak."""
+    comment = db.session.scalar(
+        select(Comment)
+        .where(Comment.id == comment_id)
+        .options(joinedload(Comment.article), joinedload(Comment.author))
+    )
+    if comment is None or not can_see_article(current_user, comment.article):
+        abort(404)
+    if not can_read_comment(current_user, comment):
+        abort(404)
+    return comment

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 
+from blog.http import absolute_url
 from blog.models import Role
 from blog.rendering import word_count
 
@@ -18,6 +19,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["isodate"] = isodate
     app.jinja_env.filters["reading_minutes"] = reading_minutes
     app.jinja_env.globals["Role"] = Role
+    app.jinja_env.globals["has_endpoint"] = has_endpoint
+    app.jinja_env.globals["canonical_url"] = canonical_url
+    app.jinja_env.globals["absolute_url"] = absolute_url
+    app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -42,3 +47,17 @@ def isodate(moment: datetime | None) -> str:
 
 def reading_minutes(markdown: str) -> int:
     return max(1, round(word_count(markdown) / WORDS_PER_MINUTE))
+
+
+def has_endpoint(name: str) -> bool:
+    """Whether a view exists, for links to optional parts of the site."""
+    return name in current_app.view_functions
+
+
+def canonical_url() -> str:
+    """This page's address on the canonical host, keeping only the page number
+    from the query string (other parameters do not make another page)."""
+    base = current_app.config["SITE_URL"] or request.host_url.rstrip("/")
+    page = request.args.get("page", type=int)
+    query = f"?page={page}" if page and page > 1 else ""
+    return base + request.path + query

@@ -84,6 +84,7 @@ def make_article(**overrides: object) -> Article:
         "tags": [],
     }
     values.update(overrides)
+    values.setdefault("updated_at", values["published_at"] or utcnow())
     if "author" not in values:
         values["author"] = make_user(role=Role.AUTHOR)
     body_html = render_article(body)

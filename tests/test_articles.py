@@ -93,7 +93,7 @@ def test_article_page_has_breadcrumb_single_h1_and_byline(app, client) -> None:
         "/category/news",
     ]
     assert [h.text_content() for h in tree.xpath("//h1")] == ["A Title"]
-    assert tree.xpath("//h2/text()") == ["Body heading"]
+    assert tree.xpath("//div[@class='body']/h2/text()") == ["Body heading"]
     byline = tree.xpath('//a[@rel="author"]')[0]
     assert (byline.text, byline.get("href")) == ("Raymond Cao", "/author/raymond-cao")
 

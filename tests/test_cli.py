@@ -153,6 +153,9 @@ def test_demo_loads_once_and_prints_the_login(app, runner, client) -> None:
     assert second.exit_code == 0 and "already loaded" in second.output
     articles, comments = count(app, Article), count(app, Comment)
     assert articles >= 5 and comments >= 5
+    with app.app_context():
+        shown = db.session.scalar(db.select(db.func.sum(Article.comment_count)))
+        assert shown == comments
     password = first.output.split("password: ")[1].split()[0]
     login = client.post(
         "/auth/login", data={"email": "demo@example.com", "password": password}

@@ -9,7 +9,7 @@ import pytest
 from blog import create_app
 from blog.auth.services import make_reset_token
 from blog.extensions import db
-from blog.models import Base, Role, User
+from blog.models import Base, Revision, Role, User
 from blog.security import SECURITY_HEADERS
 from tests.conftest import log_in
 from tests.factories import make_article, make_comment, make_user
@@ -76,7 +76,13 @@ def url_arguments(app) -> dict[str, object]:
         reader = make_user(email="target@example.com")
         article = make_article(slug="target-article")
         comment = make_comment(article, db.session.get(User, reader.id))
+        revision = Revision(
+            article_id=article.id, title="Before", body_markdown="Old text."
+        )
+        db.session.add(revision)
+        db.session.commit()
         return {
+            "revision_id": revision.id,
             "user_id": reader.id,
             "slug": article.slug,
             "article_id": article.id,

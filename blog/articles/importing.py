@@ -60,6 +60,9 @@ def import_post(meta: dict[str, Any], body: str) -> ImportOutcome:
         status=status_value(meta.get("status")),
         published_at=publication_time(meta.get("date"), existing),
     )
+    if existing is None and fields.published_at <= utcnow():
+        # A new import of an old article was not "updated" when it was imported.
+        fields.updated_at = fields.published_at
     author = find_or_add_author(author_name)
     article = save_article(
         article=existing, fields=fields, author=author, editor=author

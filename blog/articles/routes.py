@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response
 
+from blog.articles.search import select_search, snippets_for
 from blog.comments.pages import render_article_page
 from blog.extensions import db
-from blog.models import Article, Category, Tag, User
-from blog.permissions import article_for_reader_or_404
+from blog.models import Article, ArticleRedirect, Category, Tag, User
+from blog.permissions import article_for_reader_or_404, can_see_article
 
 bp = Blueprint("articles", __name__)
 
@@ -55,9 +70,26 @@ def index() -> str:
 
 
 @bp.get("/articles/<slug>")
-def detail(slug: str) -> tuple[str, int]:
-    article = article_for_reader_or_404(slug)
-    return render_article_page(article)
+def detail(slug: str) -> Response | tuple[str, int]:
+    try:
+        article = article_for_reader_or_404(slug)
+    except NotFound:
+        return redirect_from_old_slug(slug)
+    older = newer = None
+    if article.is_published():
+        older, newer = (
+            db.session.execute(statement).first()
+            for statement in Article.select_neighbours(article)
+        )
+    return render_article_page(article, older=older, newer=newer)
+
+
+def redirect_from_old_slug(slug: str) -> Response:
+    """An article's former address answers 301 to its current one."""
+    moved = db.session.scalar(ArticleRedirect.select_by_slug(slug))
+    if moved is None or not can_see_article(current_user, moved.article):
+        abort(404)
+    return redirect(url_for("articles.detail", slug=moved.article.slug), code=301)
 
 
 @bp.get("/category/<slug>")
@@ -99,8 +131,37 @@ def by_author(slug: str) -> str:
     )
 
 
+@bp.get("/archive/<int:year>")
+@bp.get("/archive/<int:year>/<int:month>")
+def archive(year: int, month: int | None = None) -> str:
+    start, end = archive_bounds(year, month)
+    page = paginate(Article.select_published_between(start, end))
+    heading = start.strftime("%B %Y") if month else str(year)
+    return render_template(
+        "articles/listing.html", page=page, heading=heading, kind="Archive"
+    )
+
+
+def archive_bounds(year: int, month: int | None) -> tuple[datetime, datetime]:
+    """The start and end of a year or month in the site's time zone."""
+    if not 1 <= year <= 9998 or (month is not None and not 1 <= month <= 12):
+        abort(404)
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    if month is None:
+        return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
+    next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return (
+        datetime(year, month, 1, tzinfo=zone),
+        datetime(next_year, next_month, 1, tzinfo=zone),
+    )
+
+
 @bp.get("/search")
 def search() -> str:
     query = request.args.get("q", "").strip()[:SEARCH_QUERY_MAX]
-    page = paginate(Article.select_matching(query)) if query else None
-    return render_template("articles/search.html", query=query, page=page)
+    statement = select_search(query)
+    page = paginate(statement) if statement is not None else None
+    snippets = snippets_for(page.items, query) if page else {}
+    return render_template(
+        "articles/search.html", query=query, page=page, snippets=snippets
+    )

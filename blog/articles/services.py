@@ -8,9 +8,19 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from blog.errors import Conflict, InvalidInput
+from blog.errors import BlogError, Conflict, InvalidInput
 from blog.extensions import db
-from blog.models import Article, ArticleStatus, Category, Revision, Tag, User, utcnow
+from blog.feeds.websub import announce
+from blog.models import (
+    Article,
+    ArticleRedirect,
+    ArticleStatus,
+    Category,
+    Revision,
+    Tag,
+    User,
+    utcnow,
+)
 from blog.models.article import NAME_MAX, SLUG_MAX, TITLE_MAX
 from blog.rendering import first_paragraph_text, plain_text_of, render_article
 from blog.slugs import make_slug, unique_slug
@@ -29,6 +39,8 @@ class ArticleFields:
     status: ArticleStatus = ArticleStatus.DRAFT
     published_at: datetime | None = None
     comments_open: bool = True
+    # When the content last changed; None means now (an import keeps its date).
+    updated_at: datetime | None = None
 
 
 def save_article(
@@ -46,7 +58,11 @@ def save_article(
             fields.body_markdown,
         ):
             keep_revision(article, editor)
-        apply_fields(article, fields)
+        try:
+            apply_fields(article, fields)
+        except BlogError:
+            db.session.rollback()
+            raise
         db.session.add(article)
     try:
         db.session.commit()
@@ -55,6 +71,7 @@ def save_article(
         raise Conflict(
             f"The slug {article.slug!r} is taken by another article."
         ) from error
+    announce(article)
     return article
 
 
@@ -74,14 +91,11 @@ def check_fields(fields: ArticleFields) -> None:
 
 def apply_fields(article: Article, fields: ArticleFields) -> None:
     article.title = fields.title.strip()
-    if fields.slug:
-        article.slug = fields.slug
-    elif not article.slug:
-        article.slug = unique_slug(article.title, Article.slug, SLUG_MAX)
+    change_slug(article, fields.slug or article.slug or new_slug(article.title))
     article.body_markdown = fields.body_markdown
     article.body_html = render_article(fields.body_markdown)
     article.body_text = plain_text_of(article.body_html)
-    article.updated_at = utcnow()
+    article.updated_at = fields.updated_at or utcnow()
     article.summary = fields.summary.strip() or first_paragraph_text(
         fields.body_markdown
     )
@@ -90,6 +104,84 @@ def apply_fields(article: Article, fields: ArticleFields) -> None:
     article.status = fields.status
     article.published_at = fields.published_at
     article.comments_open = fields.comments_open
+
+
+def new_slug(title: str) -> str:
+    """A slug from the title that neither an article nor an old URL holds."""
+    slug = unique_slug(title, Article.slug, SLUG_MAX)
+    while db.session.scalar(ArticleRedirect.select_by_slug(slug)) is not None:
+        slug = unique_slug(f"{slug} 2", Article.slug, SLUG_MAX)
+    return slug
+
+
+def change_slug(article: Article, slug: str) -> None:
+    """Give the article this slug. Its old URL keeps answering (301), and an
+    old URL that had this slug now belongs to this article instead."""
+    if slug == article.slug:
+        return
+    holder = db.session.scalar(db.select(Article.id).where(Article.slug == slug))
+    if holder is not None:
+        raise Conflict(f"The slug {slug!r} is taken by another article.")
+    stale = db.session.scalar(ArticleRedirect.select_by_slug(slug))
+    if stale is not None:
+        db.session.delete(stale)
+    if article.slug:
+        db.session.add(ArticleRedirect(old_slug=article.slug, article=article))
+    article.slug = slug
+
+
+def publish_article(*, article: Article, at: datetime | None = None) -> Article:
+    """Publish now, or at a future time (scheduled). An article already out
+    keeps its original publication time when published again without one."""
+    now = utcnow()
+    if at is None:
+        at = article.published_at if article.is_published(now) else now
+    article.status = ArticleStatus.PUBLISHED
+    article.published_at = at
+    article.updated_at = now
+    db.session.commit()
+    announce(article)
+    return article
+
+
+def unpublish_article(*, article: Article) -> Article:
+    """Back to draft: out of every listing, feed and search at once."""
+    article.status = ArticleStatus.DRAFT
+    article.published_at = None
+    article.updated_at = utcnow()
+    db.session.commit()
+    announce(article)
+    return article
+
+
+def delete_article(*, article: Article) -> None:
+    """Delete the article with its comments, revisions and old URLs."""
+    db.session.delete(article)
+    db.session.commit()
+
+
+def restore_revision(*, article: Article, revision: Revision, editor: User) -> Article:
+    """Bring back an earlier title and text; the current one becomes a revision."""
+    fields = fields_of(article)
+    fields.title, fields.body_markdown = revision.title, revision.body_markdown
+    return save_article(
+        article=article, fields=fields, author=article.author, editor=editor
+    )
+
+
+def fields_of(article: Article) -> ArticleFields:
+    """The article's current fields, to change some and save again."""
+    return ArticleFields(
+        title=article.title,
+        body_markdown=article.body_markdown,
+        slug=article.slug,
+        summary=article.summary,
+        category_name=article.category.name if article.category else None,
+        tag_names=[tag.name for tag in article.tags],
+        status=article.status,
+        published_at=article.published_at,
+        comments_open=article.comments_open,
+    )
 
 
 def keep_revision(article: Article, editor: User) -> None:

@@ -2,6 +2,156 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required, login_url
+from werkzeug.wrappers import Response
+
+from blog.comments import services
+from blog.comments.forms import ButtonForm, CommentEditForm, CommentForm
+from blog.comments.pages import render_article_page
+from blog.errors import BlogError
+from blog.extensions import limiter
+from blog.models import Comment, CommentStatus
+from blog.permissions import (
+    COMMENT_EDIT_WINDOW,
+    article_for_reader_or_404,
+    can_delete_comment,
+    can_edit_comment,
+    comment_for_reader_or_404,
+    is_own_comment,
+)
 
 bp = Blueprint("comments", __name__)
+
+Page = Response | str | tuple[str, int]
+DEFAULT_RATE_LIMIT = "5/minute;50/day"
+
+
+def comment_rate_limit() -> str:
+    """BLOG_COMMENT_RATE_LIMIT, read per request so a deployment (or the load
+    test) can change it without code."""
+    return str(current_app.config.get("COMMENT_RATE_LIMIT") or DEFAULT_RATE_LIMIT)
+
+
+def commenter_key() -> str:
+    """Limits count per account; the anonymous (who store nothing) per address."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return f"ip:{get_remote_address()}"
+
+
+def comment_url(comment: Comment) -> str:
+    return url_for(
+        "articles.detail", slug=comment.article.slug, _anchor=f"comment-{comment.id}"
+    )
+
+
+@bp.post("/articles/<slug>/comments")
+@limiter.limit(comment_rate_limit, key_func=commenter_key, scope="comment-user")
+def create(slug: str) -> Page:
+    if not current_user.is_authenticated:
+        return login_to_comment(slug)
+    article = article_for_reader_or_404(slug)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        return render_article_page(article, status=400, comment_form=form)
+    try:
+        comment = services.post_comment(
+            article=article,
+            author=current_user,
+            body=form.body.data,
+            parent_id=form.parent_id.data,
+        )
+    except BlogError as error:
+        return render_article_page(
+            article,
+            status=error.status_code,
+            comment_form=form,
+            comment_error=error.message,
+        )
+    flash(posted_message(comment))
+    return redirect(comment_url(comment), code=303)
+
+
+def login_to_comment(slug: str) -> Response:
+    """To the login page, and from there back to the article: this URL only
+    takes POSTs, so it would answer 405 after logging in."""
+    flash("Log in to comment.")
+    next_url = url_for("articles.detail", slug=slug)
+    return redirect(login_url("auth.login", next_url=next_url))
+
+
+def posted_message(comment: Comment) -> str:
+    if comment.status is CommentStatus.PENDING:
+        return "Thank you. Your comment is awaiting moderation; only you see it now."
+    return "Your comment is published."
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(comment_id: int) -> Page:
+    comment = comment_for_reader_or_404(comment_id)
+    refuse_unless_editable(comment)
+    form = CommentEditForm(data={"body": comment.body_markdown})
+    if form.validate_on_submit():
+        try:
+            services.edit_comment(
+                comment=comment, editor=current_user, body=form.body.data
+            )
+        except BlogError as error:
+            form.body.errors.append(error.message)
+        else:
+            flash(edited_message(comment))
+            return redirect(comment_url(comment), code=303)
+    return edit_page(form, comment)
+
+
+def edit_page(form: CommentEditForm, comment: Comment) -> tuple[str, int]:
+    """The edit form: 200 when fresh, 400 when sent back with errors."""
+    deadline = comment.created_at + COMMENT_EDIT_WINDOW
+    page = render_template(
+        "comments/edit.html", form=form, comment=comment, deadline=deadline
+    )
+    return page, 400 if request.method == "POST" else 200
+
+
+def edited_message(comment: Comment) -> str:
+    if comment.status is CommentStatus.PENDING:
+        return "Your comment is saved. It waits for a moderator before others see it."
+    return "Your comment is saved."
+
+
+def refuse_unless_editable(comment: Comment) -> None:
+    if not is_own_comment(current_user, comment):
+        abort(403, "You can only edit your own comments.")
+    if not can_edit_comment(current_user, comment):
+        abort(403, "A comment can be edited for 15 minutes after it is posted.")
+
+
+@bp.route("/comments/<int:comment_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(comment_id: int) -> Page:
+    """GET asks to confirm; POST deletes."""
+    comment = comment_for_reader_or_404(comment_id)
+    if not can_delete_comment(current_user, comment):
+        abort(403, "You can only delete your own comments.")
+    form = ButtonForm()
+    if form.validate_on_submit():
+        try:
+            services.delete_comment(comment=comment, by=current_user)
+        except BlogError as error:
+            abort(error.status_code, error.message)
+        flash("The comment is deleted.")
+        article_url = url_for("articles.detail", slug=comment.article.slug)
+        return redirect(article_url + "#comments", code=303)
+    return render_template("comments/delete.html", form=form, comment=comment)

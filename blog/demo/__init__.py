@@ -10,6 +10,7 @@ import yaml
 
 from blog.articles.importing import import_markdown_file
 from blog.auth.services import create_user, generate_password, new_user
+from blog.comments.services import recount_comments
 from blog.extensions import db
 from blog.models import Article, Comment, Role, User
 from blog.rendering import render_comment
@@ -78,5 +79,7 @@ def add_demo_comments(path: Path) -> int:
         )
         db.session.add(comment)
         by_key[entry["key"]] = comment
+    db.session.flush()
+    recount_comments({comment.article_id for comment in by_key.values()})
     db.session.commit()
     return len(by_key)

@@ -1,7 +1,169 @@
-"""RSS 2.0, Atom and JSON Feed for the site, its scopes and its comments."""
+"""RSS 2.0, Atom and JSON Feed for the site, its scopes and its comments.
+
+A request asks the database one question (versions.py) and answers 304 from
+it, or serves the document cached under the resulting ETag; only a new
+version renders anything.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import logging
+from collections.abc import Callable
+
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
+
+from blog.extensions import cache, db
+from blog.feeds.builders import MEDIA_TYPES, FeedInfo, build_feed
+from blog.feeds.items import article_feed, comment_feed, hub_url, site_name
+from blog.feeds.links import FEED_FILES, SCOPE_KINDS, comment_feed_links, feed_links
+from blog.feeds.versions import (
+    ArticleScope,
+    CommentScope,
+    FeedVersion,
+    article_feed_version,
+    comment_feed_version,
+)
+from blog.http import absolute_url, conditional_response
+from blog.models import ArticleRedirect
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("feeds", __name__)
+
+# Raise when the documents' shape changes, so that neither the cache nor a
+# reader's stored ETag takes the old rendering for the new one.
+FEED_REVISION = "1"
+COMMENT_FORMATS = ("rss", "atom")
+
+
+@bp.app_context_processor
+def autodiscovery() -> dict[str, object]:
+    return {"feed_links": feed_links, "comment_feed_links": comment_feed_links}
+
+
+def site_feed(format_name: str) -> Response:
+    return serve_articles(ArticleScope(), format_name)
+
+
+def scoped_feed(kind: str, slug: str, format_name: str) -> Response:
+    return serve_articles(ArticleScope(kind, slug), format_name)
+
+
+def site_comments_feed(format_name: str) -> Response:
+    return serve_comments(CommentScope(), format_name)
+
+
+def article_comments_feed(slug: str, format_name: str) -> Response:
+    return serve_comments(CommentScope(slug), format_name)
+
+
+def register_feed_routes() -> None:
+    """Each family of feeds is one endpoint; the format (and the scope's kind)
+    are rule defaults, so url_for("feeds.scoped", kind="tag", slug=...,
+    format_name="atom") picks the matching address."""
+    for format_name, file_name in FEED_FILES.items():
+        formats = {"format_name": format_name}
+        bp.add_url_rule(f"/{file_name}", "site", site_feed, defaults=formats)
+        for kind in SCOPE_KINDS:
+            bp.add_url_rule(
+                f"/{kind}/<slug>/{file_name}",
+                "scoped",
+                scoped_feed,
+                defaults={"kind": kind, **formats},
+            )
+        if format_name not in COMMENT_FORMATS:
+            continue
+        bp.add_url_rule(
+            f"/comments/{file_name}", "comments", site_comments_feed, defaults=formats
+        )
+        bp.add_url_rule(
+            f"/articles/<slug>/comments/{file_name}",
+            "article_comments",
+            article_comments_feed,
+            defaults=formats,
+        )
+
+
+register_feed_routes()
+
+
+@bp.get("/subscribe")
+def subscribe() -> str:
+    return render_template("feeds/subscribe.html")
+
+
+def representation(scope: ArticleScope | CommentScope, format_name: str) -> str:
+    """What besides the data shapes a feed's bytes: hashed into its ETag, so
+    two feeds or two formats never share a cached document."""
+    return repr(
+        (
+            FEED_REVISION,
+            scope,
+            format_name,
+            absolute_url("articles.index"),
+            site_name(),
+            hub_url(),
+        )
+    )
+
+
+def serve_articles(scope: ArticleScope, format_name: str) -> Response:
+    version = article_feed_version(scope, representation(scope, format_name))
+    if version is None:
+        abort(404)
+    return serve(
+        version, format_name, lambda: article_feed(scope, version, format_name)
+    )
+
+
+def serve_comments(scope: CommentScope, format_name: str) -> Response:
+    version = comment_feed_version(scope, representation(scope, format_name))
+    if version is None:
+        return redirect_from_old_slug(scope.article_slug, format_name)
+    return serve(
+        version, format_name, lambda: comment_feed(scope, version, format_name)
+    )
+
+
+def redirect_from_old_slug(slug: str, format_name: str) -> Response:
+    """An article's former address keeps its comment feed: 301 to the new one."""
+    moved = db.session.scalar(ArticleRedirect.select_by_slug(slug)) if slug else None
+    if moved is None or not moved.article.is_published():
+        abort(404)
+    target = url_for(
+        "feeds.article_comments", slug=moved.article.slug, format_name=format_name
+    )
+    return redirect(target, code=301)
+
+
+def serve(
+    version: FeedVersion, format_name: str, describe: Callable[[], FeedInfo]
+) -> Response:
+    """304 when the reader has this version, else the document, rendered
+    only when the cache does not hold it."""
+
+    def full_response() -> Response:
+        body = cached_document(
+            version.etag, lambda: build_feed(format_name, describe())
+        )
+        return Response(body, content_type=f"{MEDIA_TYPES[format_name]}; charset=utf-8")
+
+    return conditional_response(version.etag, version.last_modified, full_response)
+
+
+def cached_document(etag: str, render: Callable[[], bytes]) -> bytes:
+    """The document cached under this ETag, rendered and stored when absent.
+    An unreachable cache costs a rendering, never a failed feed."""
+    key = f"feed:{etag}"
+    try:
+        document = cache.get(key)
+    except Exception:
+        log.warning("feed cache unreachable; rendering %s", key, exc_info=True)
+        document = None
+    if document is None:
+        document = render()
+        try:
+            cache.set(key, document)
+        except Exception:
+            log.warning("feed cache unreachable; not storing %s", key, exc_info=True)
+    return document

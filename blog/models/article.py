@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import (
     Column,
@@ -13,7 +13,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    or_,
     select,
 )
 from sqlalchemy.orm import (
@@ -145,6 +144,13 @@ class Article(TimestampMixin, Base):
             and self.published_at <= now
         )
 
+    @property
+    def was_updated_after_publication(self) -> bool:
+        """Edited more than a minute after it went out: pages say "updated"."""
+        if self.published_at is None:
+            return False
+        return self.updated_at - self.published_at > timedelta(minutes=1)
+
     @classmethod
     def is_public(cls, now: datetime | None = None):  # noqa: ANN206 - SQL expression
         """The SQL condition matching is_published(): drafts and scheduled
@@ -176,19 +182,48 @@ class Article(TimestampMixin, Base):
         return cls.select_listing().where(cls.slug == slug)
 
     @classmethod
-    def select_matching(cls, query: str) -> Select[tuple[Article]]:
-        """Public articles whose title, summary or body contain every word."""
-        statement = cls.select_published()
-        for word in query.split()[:10]:
-            pattern = "%" + escape_like(word) + "%"
-            statement = statement.where(
-                or_(
-                    cls.title.ilike(pattern, escape="\\"),
-                    cls.summary.ilike(pattern, escape="\\"),
-                    cls.body_markdown.ilike(pattern, escape="\\"),
-                )
+    def select_for_studio(cls, author_id: int | None) -> Select[tuple[Article]]:
+        """Every article (author_id None: editors) or one author's, most
+        recently changed first, drafts included."""
+        statement = select(cls).options(
+            joinedload(cls.author), joinedload(cls.category)
+        )
+        if author_id is not None:
+            statement = statement.where(cls.author_id == author_id)
+        return statement.order_by(cls.updated_at.desc(), cls.id.desc())
+
+    @classmethod
+    def select_neighbours(cls, article: Article) -> tuple[Select, Select]:
+        """The public articles just older and just newer than this one."""
+        older = (
+            select(cls.slug, cls.title)
+            .where(cls.is_public())
+            .where(
+                (cls.published_at < article.published_at)
+                | ((cls.published_at == article.published_at) & (cls.id < article.id))
             )
-        return statement
+            .order_by(cls.published_at.desc(), cls.id.desc())
+            .limit(1)
+        )
+        newer = (
+            select(cls.slug, cls.title)
+            .where(cls.is_public())
+            .where(
+                (cls.published_at > article.published_at)
+                | ((cls.published_at == article.published_at) & (cls.id > article.id))
+            )
+            .order_by(cls.published_at, cls.id)
+            .limit(1)
+        )
+        return older, newer
+
+    @classmethod
+    def select_published_between(
+        cls, start: datetime, end: datetime
+    ) -> Select[tuple[Article]]:
+        return cls.select_published().where(
+            cls.published_at >= start, cls.published_at < end
+        )
 
 
 listen_for_create_all(Article.__table__)
@@ -239,3 +274,13 @@ class Revision(Base):
 
     article: Mapped[Article] = relationship(back_populates="revisions")
     editor: Mapped[User | None] = relationship()
+
+    @classmethod
+    def select_for(cls, article: Article) -> Select[tuple[Revision]]:
+        """An article's revisions, newest first, with who made them."""
+        return (
+            select(cls)
+            .where(cls.article_id == article.id)
+            .options(joinedload(cls.editor))
+            .order_by(cls.created_at.desc(), cls.id.desc())
+        )

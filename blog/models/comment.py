@@ -5,8 +5,15 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Select, Text, select
-from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, Select, Text, func, select
+from sqlalchemy.orm import (
+    Mapped,
+    aliased,
+    contains_eager,
+    joinedload,
+    mapped_column,
+    relationship,
+)
 
 from blog.models.article import Article
 from blog.models.base import Base, utcnow
@@ -65,4 +72,80 @@ class Comment(Base):
             .where(cls.article_id == article.id, cls.status == CommentStatus.VISIBLE)
             .options(joinedload(cls.author))
             .order_by(cls.created_at, cls.id)
+        )
+
+    @classmethod
+    def select_thread(
+        cls, article_id: int, *, viewer_id: int | None, with_pending: bool
+    ) -> Select[tuple[Comment]]:
+        """An article's whole discussion for one reader, in one query: the
+        comments they may read (visible ones, their own pending ones, or every
+        pending one for a moderator) plus every ancestor of those, whatever
+        its status, so a removed comment can hold its thread as a placeholder.
+        Oldest first, authors loaded."""
+        readable = cls.status == CommentStatus.VISIBLE
+        if with_pending:
+            readable |= cls.status == CommentStatus.PENDING
+        elif viewer_id is not None:
+            readable |= (cls.status == CommentStatus.PENDING) & (
+                cls.author_id == viewer_id
+            )
+        shown = (
+            select(cls.id, cls.parent_id)
+            .where(cls.article_id == article_id, readable)
+            .cte("shown", recursive=True)
+        )
+        ancestor = aliased(cls)
+        shown = shown.union(
+            select(ancestor.id, ancestor.parent_id).join(
+                shown, ancestor.id == shown.c.parent_id
+            )
+        )
+        return (
+            select(cls)
+            .where(cls.id.in_(select(shown.c.id)))
+            # A page shows authors' names only: leave their hashes and emails.
+            .options(joinedload(cls.author).load_only(User.display_name, User.slug))
+            .order_by(cls.created_at, cls.id)
+        )
+
+    @classmethod
+    def select_for_moderation(
+        cls, status: CommentStatus, *, article_author_id: int | None
+    ) -> Select[tuple[Comment]]:
+        """Comments in one state, newest first, with their article and author:
+        on one author's articles, or on every article (None: editors)."""
+        statement = (
+            select(cls)
+            .join(cls.article)
+            .where(cls.status == status)
+            .options(contains_eager(cls.article), joinedload(cls.author))
+            .order_by(cls.created_at.desc(), cls.id.desc())
+        )
+        if article_author_id is not None:
+            statement = statement.where(Article.author_id == article_author_id)
+        return statement
+
+    @classmethod
+    def select_status_counts(
+        cls, *, article_author_id: int | None
+    ) -> Select[tuple[CommentStatus, int]]:
+        """How many comments each state holds, in a moderator's scope."""
+        statement = (
+            select(cls.status, func.count(cls.id))
+            .join(cls.article)
+            .group_by(cls.status)
+        )
+        if article_author_id is not None:
+            statement = statement.where(Article.author_id == article_author_id)
+        return statement
+
+    @classmethod
+    def select_by_ids(cls, ids: list[int]) -> Select[tuple[Comment]]:
+        """These comments with their articles, for moderation in bulk."""
+        return (
+            select(cls)
+            .where(cls.id.in_(ids))
+            .options(joinedload(cls.article))
+            .order_by(cls.id)
         )

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import Column, Integer, MetaData, Table, Text, event, func, literal
+from sqlalchemy import Column, Integer, MetaData, Table, Text, event
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql.elements import ColumnElement
 
 SEARCH_OBJECT_PREFIXES = ("articles_fts", "ix_articles_search")
 SEARCH_TERMS_MAX = 20
@@ -96,14 +95,3 @@ def fts5_query(terms: list[str], column: str | None = None) -> str:
     read as an operator (NEAR, AND, *, column filters)."""
     quoted = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
     return f"{column} : ({quoted})" if column else quoted
-
-
-def postgres_vector() -> ColumnElement:
-    from sqlalchemy import text
-
-    return text(f"({POSTGRES_VECTOR_SQL})")  # noqa: S608 - a constant
-
-
-def postgres_query(terms: list[str]) -> ColumnElement:
-    """A tsquery of every term; plainto_tsquery never fails on odd input."""
-    return func.plainto_tsquery(literal("english").cast(Text), " ".join(terms))

@@ -1,14 +1,25 @@
-"""Pages for machines: the health probe."""
+"""Pages for machines and files: the health probe, uploaded images."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, jsonify
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    jsonify,
+    make_response,
+    render_template,
+    send_from_directory,
+)
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from blog.articles.uploads import IMAGE_FORMATS, uploads_folder
 from blog.extensions import db
+from blog.http import absolute_url
+from blog.site.sitemap import sitemap_entries
 
 log = logging.getLogger(__name__)
 
@@ -25,3 +36,42 @@ def healthz() -> tuple[Response, int]:
         db.session.rollback()
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok"), 200
+
+
+# Upload names are random and never reused: a year of caching is safe.
+UPLOAD_MAX_AGE = 365 * 24 * 3600
+CONTENT_TYPES = dict(IMAGE_FORMATS.values())
+
+
+@bp.get("/uploads/<filename>")
+def upload(filename: str) -> Response:
+    """An uploaded image with the content type its decoded format has (the
+    extension was chosen from it on upload)."""
+    content_type = CONTENT_TYPES.get(filename.rsplit(".", 1)[-1])
+    if content_type is None:
+        abort(404)
+    return send_from_directory(
+        uploads_folder(),
+        filename,
+        mimetype=content_type,
+        max_age=UPLOAD_MAX_AGE,
+        conditional=True,
+    )
+
+
+@bp.get("/sitemap.xml")
+def sitemap() -> Response:
+    body = render_template("site/sitemap.xml", entries=sitemap_entries())
+    response = make_response(body)
+    response.mimetype = "application/xml"
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response
+
+
+@bp.get("/robots.txt")
+def robots() -> Response:
+    body = render_template("site/robots.txt", sitemap_url=absolute_url("site.sitemap"))
+    response = make_response(body)
+    response.mimetype = "text/plain"
+    return response

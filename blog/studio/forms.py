@@ -1,9 +1,83 @@
-"""Studio forms."""
+"""Studio forms: shape rules only; the article services check the facts."""
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SubmitField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from blog.models import Role
+from blog.models.article import NAME_MAX, SLUG_MAX, SUMMARY_MAX, TITLE_MAX
+
+BODY_MAX = 200_000
+TAGS_MAX = 500
+
+
+class ArticleForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)])
+    slug = StringField(
+        "Slug (the address: /articles/<slug>)",
+        validators=[
+            Optional(),
+            Length(max=SLUG_MAX),
+            Regexp(
+                r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+                message="Use lower-case letters, digits and single hyphens.",
+            ),
+        ],
+        description="Leave empty to make one from the title. Changing it later "
+        "keeps the old address working.",
+    )
+    category = StringField(
+        "Category",
+        validators=[Optional(), Length(max=NAME_MAX)],
+        description="Pick one or type a new name.",
+    )
+    tags = StringField(
+        "Tags",
+        validators=[Optional(), Length(max=TAGS_MAX)],
+        description="Separated by commas; new tags are created.",
+    )
+    summary = TextAreaField(
+        "Summary",
+        validators=[Optional(), Length(max=SUMMARY_MAX)],
+        description="Shown in listings and feeds; empty = the first paragraph.",
+    )
+    body = TextAreaField(
+        "Text (Markdown)", validators=[DataRequired(), Length(max=BODY_MAX)]
+    )
+    comments_open = BooleanField("Comments open", default=True)
+    publish_at = DateTimeLocalField(
+        "Publish at",
+        validators=[Optional()],
+        format="%Y-%m-%dT%H:%M",
+        description="For Schedule: the date and time, in the site's time zone.",
+    )
+    preview = SubmitField("Preview")
+    save = SubmitField("Save")
+    publish = SubmitField("Publish now")
+    schedule = SubmitField("Schedule")
+
+
+class ButtonForm(FlaskForm):
+    """A form that is only a button: the CSRF token of a POST action."""
+
+    submit = SubmitField()
+
+
+class UploadForm(FlaskForm):
+    image = FileField("Image (PNG, JPEG, GIF or WebP, up to 5 MB)", [FileRequired()])
+    alt = StringField(
+        "Description for people who cannot see it (alt text)",
+        validators=[Optional(), Length(max=200)],
+    )
+    submit = SubmitField("Upload")
 
 
 class RoleForm(FlaskForm):

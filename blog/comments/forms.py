@@ -1,0 +1,110 @@
+"""Comment and moderation forms: shape rules only; the services check facts."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import HiddenInput
+
+from blog.models.comment import BODY_MAX
+
+EMPTY_MESSAGE = "Write something before posting."
+TOO_LONG_MESSAGE = f"A comment has at most {BODY_MAX:,} characters."
+# WTForms 3.3's shorthand (value: label); tuples are deprecated there.
+MODERATION_ACTIONS = {
+    "approve": "Approve",
+    "hide": "Hide",
+    "spam": "Mark as spam",
+    "delete": "Delete",
+}
+
+
+def one_kind_of_newline(text: str | None) -> str | None:
+    """Browsers send a textarea's line breaks as CRLF: count each as one
+    character, as the person typing sees it."""
+    if text is None:
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def body_field(label: str) -> TextAreaField:
+    return TextAreaField(
+        label,
+        filters=[one_kind_of_newline],
+        validators=[
+            DataRequired(message=EMPTY_MESSAGE),
+            Length(max=BODY_MAX, message=TOO_LONG_MESSAGE),
+        ],
+    )
+
+
+class CommentForm(FlaskForm):
+    body = body_field("Your comment")
+    parent_id = IntegerField(
+        widget=HiddenInput(),
+        validators=[Optional()],
+        render_kw={"autocomplete": "off"},
+    )
+    # A honeypot: hidden from people by CSS, filled in by form-filling robots.
+    website = StringField(
+        "Leave this field empty", render_kw={"tabindex": "-1", "autocomplete": "off"}
+    )
+    submit = SubmitField("Post comment")
+
+    def validate_website(self, field: StringField) -> None:
+        # Checked here rather than with Length(max=0), which would write
+        # maxlength="0" into the page and so tell robots to skip the field.
+        if field.data:
+            raise ValidationError("Leave the “leave this field empty” field empty.")
+
+    def other_errors(self) -> list[str]:
+        """Errors of the fields a reader cannot see, to show above the form."""
+        return [*self.parent_id.errors, *self.website.errors]
+
+
+class CommentEditForm(FlaskForm):
+    body = body_field("Your comment")
+    submit = SubmitField("Save changes")
+
+
+class ButtonForm(FlaskForm):
+    """Only a button: it carries the CSRF token of a POST action."""
+
+    submit = SubmitField()
+
+
+class ModerationForm(FlaskForm):
+    """One action on one comment; `next` is where to go afterwards."""
+
+    action = SelectField("Action", choices=MODERATION_ACTIONS)
+    next = HiddenField()
+
+
+class BulkModerationForm(FlaskForm):
+    """One action on every ticked comment of the moderation queue. Its field
+    names differ from ModerationForm's because the queue's per-row buttons
+    submit this same form to the single-comment action."""
+
+    bulk_action = SelectField("With the selected comments", choices=MODERATION_ACTIONS)
+    comment_ids = SelectMultipleField(coerce=int, validate_choice=False)
+    next = HiddenField()
+
+
+class CommentsOpenForm(FlaskForm):
+    state = HiddenField(validators=[AnyOf(["open", "closed"])])
+    next = HiddenField()

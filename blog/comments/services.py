@@ -1,0 +1,284 @@
+"""Posting, editing, deleting and moderating comments.
+
+Every write commits once and recounts the visible comments of the articles it
+touched, after locking those articles' rows: on PostgreSQL two writers then
+take turns, so neither recounts from a snapshot that misses the other's
+comment (SQLite writers take turns already, see configure_engine).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from blog.comments.notifications import notify_new_comment
+from blog.errors import Conflict, InvalidInput, PermissionDenied
+from blog.extensions import db
+from blog.models import Article, Comment, CommentStatus, User, utcnow
+from blog.models.comment import BODY_MAX
+from blog.permissions import (
+    can_delete_comment,
+    can_edit_comment,
+    can_moderate_article,
+    can_moderate_comment,
+    is_own_comment,
+)
+from blog.rendering import render_comment
+
+# The same text from the same person within this time is a double post.
+DUPLICATE_WINDOW = timedelta(minutes=10)
+# A comment with more links than this waits for a moderator, whatever the policy.
+LINKS_BEFORE_REVIEW = 3
+# Bare addresses count too: spam pastes them whether or not they become links.
+LINK = re.compile(r"\b(?:https?://|www\.|mailto:)", re.IGNORECASE)
+# Control characters break feeds and PostgreSQL refuses NUL; tab and newline stay.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+BULK_MAX = 200
+
+
+class ModerationAction(enum.StrEnum):
+    APPROVE = "approve"
+    HIDE = "hide"
+    SPAM = "spam"
+    DELETE = "delete"
+
+
+STATUS_AFTER = {
+    ModerationAction.APPROVE: CommentStatus.VISIBLE,
+    ModerationAction.HIDE: CommentStatus.HIDDEN,
+    ModerationAction.SPAM: CommentStatus.SPAM,
+    ModerationAction.DELETE: CommentStatus.DELETED,
+}
+
+
+def clean_body(body: str) -> str:
+    """The text as it will be stored, or a refusal saying what is wrong."""
+    body = CONTROL_CHARACTERS.sub("", body.replace("\r\n", "\n")).strip()
+    if not body:
+        raise InvalidInput("Write something before posting.")
+    if len(body) > BODY_MAX:
+        raise InvalidInput(
+            f"A comment has at most {BODY_MAX:,} characters; this one has "
+            f"{len(body):,}."
+        )
+    return body
+
+
+def post_comment(
+    *, article: Article, author: User, body: str, parent_id: int | None = None
+) -> Comment:
+    """Add a comment (a reply when parent_id is given), visible or pending as
+    the moderation policy says, and mail whoever asked to hear about it."""
+    body = clean_body(body)
+    if not lock_articles([article.id]).get(article.id) or not article.is_published():
+        raise PermissionDenied("Comments are closed on this article.")
+    parent = reply_target(article, parent_id)
+    refuse_double_post(author, body)
+    comment = Comment(
+        article_id=article.id,
+        author_id=author.id,
+        parent_id=parent.id if parent else None,
+        body_markdown=body,
+        body_html=render_comment(body),
+        status=initial_status(article, author, body),
+    )
+    db.session.add(comment)
+    db.session.flush()
+    recount_comments([article.id])
+    db.session.commit()
+    if comment.status is CommentStatus.VISIBLE:
+        notify_new_comment(comment)
+    return comment
+
+
+def reply_target(article: Article, parent_id: int | None) -> Comment | None:
+    if parent_id is None:
+        return None
+    parent = db.session.get(Comment, parent_id)
+    if parent is None or parent.article_id != article.id:
+        raise InvalidInput("You can only reply to a comment on this article.")
+    if parent.status is not CommentStatus.VISIBLE:
+        raise InvalidInput("That comment can no longer be replied to.")
+    return parent
+
+
+def refuse_double_post(author: User, body: str) -> None:
+    since = utcnow() - DUPLICATE_WINDOW
+    earlier = db.session.scalar(
+        select(Comment.id)
+        .where(
+            Comment.author_id == author.id,
+            Comment.created_at >= since,
+            Comment.status != CommentStatus.DELETED,
+            Comment.body_markdown == body,
+        )
+        .limit(1)
+    )
+    if earlier is not None:
+        raise InvalidInput("You already posted this.")
+
+
+def needs_review(body: str) -> bool:
+    return len(LINK.findall(body)) > LINKS_BEFORE_REVIEW
+
+
+def initial_status(article: Article, author: User, body: str) -> CommentStatus:
+    """Moderators of the article are trusted; link-heavy text always waits;
+    otherwise BLOG_COMMENT_MODERATION decides ("first": until a moderator
+    has approved one of the author's comments)."""
+    if can_moderate_article(author, article):
+        return CommentStatus.VISIBLE
+    if needs_review(body):
+        return CommentStatus.PENDING
+    policy = current_app.config["COMMENT_MODERATION"]
+    if policy == "none":
+        return CommentStatus.VISIBLE
+    if policy == "first" and has_approved_comment(author):
+        return CommentStatus.VISIBLE
+    return CommentStatus.PENDING
+
+
+def has_approved_comment(author: User) -> bool:
+    approved = select(Comment.id).where(
+        Comment.author_id == author.id, Comment.status == CommentStatus.VISIBLE
+    )
+    return bool(db.session.scalar(select(approved.exists())))
+
+
+def edit_comment(*, comment: Comment, editor: User, body: str) -> Comment:
+    """Change the text of one's own comment within the edit window. Text that
+    now holds many links goes back to the moderators."""
+    if not is_own_comment(editor, comment):
+        raise PermissionDenied("You can only edit your own comments.")
+    lock_articles([comment.article_id])
+    db.session.refresh(comment)
+    if not can_edit_comment(editor, comment):
+        raise PermissionDenied(
+            "A comment can be edited for 15 minutes after it is posted."
+        )
+    body = clean_body(body)
+    if body == comment.body_markdown:
+        return comment
+    comment.body_markdown = body
+    comment.body_html = render_comment(body)
+    comment.edited_at = utcnow()
+    if needs_review(body) and not can_moderate_comment(editor, comment):
+        comment.status = CommentStatus.PENDING
+    db.session.flush()
+    recount_comments([comment.article_id])
+    db.session.commit()
+    return comment
+
+
+def delete_comment(*, comment: Comment, by: User) -> None:
+    """Its author or a moderator deletes a comment. The row stays, so its
+    replies keep their place under a "comment deleted" placeholder."""
+    lock_articles([comment.article_id])
+    db.session.refresh(comment)
+    if not can_delete_comment(by, comment):
+        raise PermissionDenied("You can only delete your own comments.")
+    comment.status = CommentStatus.DELETED
+    db.session.flush()
+    recount_comments([comment.article_id])
+    db.session.commit()
+
+
+def moderate(
+    *, comment_ids: Iterable[int], action: ModerationAction | str, by: User
+) -> list[Comment]:
+    """Approve, hide, mark as spam or delete comments, all or none: one the
+    moderator may not act on refuses the whole batch."""
+    action = ModerationAction(action)
+    ids = sorted(set(comment_ids))
+    if not ids:
+        raise InvalidInput("Choose at least one comment.")
+    if len(ids) > BULK_MAX:
+        raise InvalidInput(f"Choose at most {BULK_MAX} comments at a time.")
+    comments = comments_to_moderate(ids, by)
+    target = STATUS_AFTER[action]
+    if target is CommentStatus.VISIBLE and any(
+        comment.status is CommentStatus.DELETED for comment in comments
+    ):
+        raise Conflict("A deleted comment cannot be approved.")
+    newly_visible = [
+        comment
+        for comment in comments
+        if comment.status is CommentStatus.PENDING and target is CommentStatus.VISIBLE
+    ]
+    for comment in comments:
+        comment.status = target
+    db.session.flush()
+    recount_comments({comment.article_id for comment in comments})
+    db.session.commit()
+    for comment in newly_visible:
+        notify_new_comment(comment)
+    return comments
+
+
+def comments_to_moderate(ids: list[int], by: User) -> list[Comment]:
+    """The comments, read again after locking their articles so their states
+    are current; PermissionDenied unless `by` may moderate every one."""
+    article_ids = db.session.scalars(
+        select(Comment.article_id).where(Comment.id.in_(ids)).distinct()
+    )
+    lock_articles(article_ids)
+    comments = list(
+        db.session.scalars(
+            Comment.select_by_ids(ids).execution_options(populate_existing=True)
+        )
+    )
+    if len(comments) != len(ids) or not all(
+        can_moderate_comment(by, comment) for comment in comments
+    ):
+        raise PermissionDenied(
+            "Some of these comments are gone or are not yours to moderate. "
+            "Nothing was changed."
+        )
+    return comments
+
+
+def set_comments_open(*, article: Article, is_open: bool, by: User) -> Article:
+    """Close or reopen an article's comments. It is no edit of the article's
+    content, so updated_at stays as it is."""
+    if not can_moderate_article(by, article):
+        raise PermissionDenied("You cannot moderate comments on this article.")
+    article.comments_open = is_open
+    db.session.commit()
+    return article
+
+
+def lock_articles(article_ids: Iterable[int]) -> dict[int, bool]:
+    """Lock these articles' rows until the commit, in id order so that two
+    writers never wait for each other; returns whether each is open for
+    comments, as it is now."""
+    rows = db.session.execute(
+        select(Article.id, Article.comments_open)
+        .where(Article.id.in_(sorted(set(article_ids))))
+        .order_by(Article.id)
+        .with_for_update()
+    )
+    return {article_id: is_open for article_id, is_open in rows}
+
+
+def recount_comments(article_ids: Iterable[int]) -> None:
+    """Set comment_count to the number of visible comments (the caller commits)."""
+    visible = (
+        select(func.count(Comment.id))
+        .where(
+            Comment.article_id == Article.id,
+            Comment.status == CommentStatus.VISIBLE,
+        )
+        .correlate(Article)
+        .scalar_subquery()
+    )
+    db.session.execute(
+        update(Article)
+        .where(Article.id.in_(sorted(set(article_ids))))
+        .values(comment_count=visible)
+        .execution_options(synchronize_session=False)
+    )

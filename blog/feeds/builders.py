@@ -1,0 +1,230 @@
+"""Feed documents from prepared items: RSS 2.0 and Atom 1.0 through feedgen,
+JSON Feed 1.1 as plain JSON. Knows nothing of HTTP, the database or Flask:
+callers hand over absolute URLs, aware times and sanitised HTML.
+
+Every string passes through xml_safe() here, on the way into any format, so
+that no caller can let a control character break a feed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from feedgen.entry import FeedEntry
+from feedgen.ext.base import BaseExtension
+from feedgen.feed import FeedGenerator
+from feedgen.util import xml_elem
+
+from blog.rendering import xml_safe
+
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
+MEDIA_TYPES = {
+    "rss": "application/rss+xml",
+    "atom": "application/atom+xml",
+    "json": "application/feed+json",
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Label:
+    """A category or tag: its name and the URL of its page."""
+
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    id: str
+    url: str
+    title: str
+    content_html: str
+    summary: str
+    published: datetime
+    updated: datetime
+    authors: tuple[Person, ...]
+    labels: tuple[Label, ...] = ()
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    """The feed itself. self_url is this format's own address; updated is the
+    newest change, also sent as Last-Modified."""
+
+    title: str
+    description: str
+    home_url: str
+    self_url: str
+    updated: datetime
+    author: Person
+    hub_url: str = ""
+    items: tuple[FeedItem, ...] = field(default_factory=tuple)
+
+
+def build_feed(format_name: str, info: FeedInfo) -> bytes:
+    """The feed document in this format ("rss", "atom" or "json")."""
+    builders: dict[str, Callable[[FeedInfo], bytes]] = {
+        "rss": rss_document,
+        "atom": atom_document,
+        "json": json_document,
+    }
+    return builders[format_name](cleaned(info))
+
+
+def cleaned(value: Any) -> Any:
+    """The same dataclass, tuple or string with xml_safe() applied to every
+    string inside; times pass through untouched."""
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, tuple):
+        return tuple(cleaned(part) for part in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            part.name: cleaned(getattr(value, part.name))
+            for part in dataclasses.fields(value)
+        }
+        return dataclasses.replace(value, **changes)
+    return value
+
+
+def at_second(moment: datetime) -> datetime:
+    """HTTP dates have no fractions; feed dates match them exactly."""
+    return moment.replace(microsecond=0)
+
+
+class RssAtomLinks(BaseExtension):
+    """feedgen writes only rel="self" as atom:link in RSS; WebSub also needs
+    rel="hub" there (W3C's validator knows both)."""
+
+    def __init__(self) -> None:
+        self.hub_url = ""
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"atom": ATOM_NAMESPACE}
+
+    def extend_rss(self, feed: Any) -> Any:
+        if self.hub_url:
+            xml_elem(f"{{{ATOM_NAMESPACE}}}link", feed[0], href=self.hub_url, rel="hub")
+        return feed
+
+
+def generator_for(info: FeedInfo, format_name: str) -> FeedGenerator:
+    """A FeedGenerator holding the feed-level fields of either XML format."""
+    generator = FeedGenerator()
+    generator.id(info.self_url)
+    generator.title(info.title)
+    generator.description(info.description)
+    generator.author(person_fields(info.author))
+    generator.updated(at_second(info.updated))
+    generator.link(href=info.self_url, rel="self", type=MEDIA_TYPES[format_name])
+    if info.hub_url and format_name == "atom":
+        generator.link(href=info.hub_url, rel="hub")
+    # For RSS, feedgen takes the channel's <link> from the link added last.
+    generator.link(href=info.home_url, rel="alternate", type="text/html")
+    return generator
+
+
+def person_fields(person: Person) -> dict[str, str]:
+    """A person as feedgen takes one: Atom's <uri> only when there is a page."""
+    fields = {"name": person.name}
+    if person.url:
+        fields["uri"] = person.url
+    return fields
+
+
+def add_entry(generator: FeedGenerator, item: FeedItem) -> FeedEntry:
+    """One entry with the fields RSS and Atom share. Items come newest first
+    and keep that order (feedgen would prepend by default)."""
+    entry = generator.add_entry(order="append")
+    entry.id(item.id)
+    entry.title(item.title)
+    entry.link(href=item.url, rel="alternate", type="text/html")
+    entry.content(item.content_html, type="html")
+    if item.summary:
+        entry.summary(item.summary)
+    entry.published(at_second(item.published))
+    entry.updated(at_second(item.updated))
+    for label in item.labels:
+        entry.category(term=label.name, scheme=label.url)
+    return entry
+
+
+def rss_document(info: FeedInfo) -> bytes:
+    generator = generator_for(info, "rss")
+    generator.load_extension("dc", atom=False, rss=True)
+    generator.register_extension(
+        "rss_links", RssAtomLinks, BaseExtension, atom=False, rss=True
+    )
+    generator.rss_links.hub_url = info.hub_url
+    for item in info.items:
+        entry = add_entry(generator, item)
+        # RSS's own <author> must be an e-mail address; names go in dc:creator.
+        entry.dc.dc_creator([author.name for author in item.authors])
+        # A tag: URI is no address to open: isPermaLink="false".
+        entry.guid(item.id, permalink=False)
+    return generator.rss_str(pretty=False)
+
+
+def atom_document(info: FeedInfo) -> bytes:
+    generator = generator_for(info, "atom")
+    for item in info.items:
+        entry = add_entry(generator, item)
+        entry.author([person_fields(author) for author in item.authors])
+    return generator.atom_str(pretty=False)
+
+
+def json_document(info: FeedInfo) -> bytes:
+    """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/)."""
+    document: dict[str, Any] = {
+        "version": JSON_FEED_VERSION,
+        "title": info.title,
+        "home_page_url": info.home_url,
+        "feed_url": info.self_url,
+        "description": info.description,
+        "authors": [json_person(info.author)],
+        "items": [json_item(item) for item in info.items],
+    }
+    if info.hub_url:
+        document["hubs"] = [{"type": "WebSub", "url": info.hub_url}]
+    return json.dumps(document, ensure_ascii=False, indent=1).encode()
+
+
+def json_item(item: FeedItem) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "id": item.id,
+        "url": item.url,
+        "title": item.title,
+        "content_html": item.content_html,
+        "date_published": at_second(item.published).isoformat(),
+        "date_modified": at_second(item.updated).isoformat(),
+        "authors": [json_person(author) for author in item.authors],
+    }
+    if item.summary:
+        fields["summary"] = item.summary
+    if item.labels:
+        fields["tags"] = unique(label.name for label in item.labels)
+    return fields
+
+
+def json_person(person: Person) -> dict[str, str]:
+    fields = {"name": person.name}
+    if person.url:
+        fields["url"] = person.url
+    return fields
+
+
+def unique(names: Iterable[str]) -> list[str]:
+    """The names in order, each once (a tag may repeat the category's name)."""
+    return list(dict.fromkeys(names))

@@ -1,0 +1,194 @@
+"""What each feed says: its title, links and items, from the articles or
+comments its version named. Runs only when a feed is not in the cache."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from blog.extensions import db
+from blog.feeds.builders import FeedInfo, FeedItem, Label, Person
+from blog.feeds.content import absolute_links
+from blog.feeds.versions import ArticleScope, CommentScope, FeedVersion
+from blog.http import absolute_url
+from blog.models import Article, Comment
+
+DELETED_USER = "deleted user"
+LISTING_ENDPOINTS = {
+    "site": "articles.index",
+    "category": "articles.by_category",
+    "tag": "articles.by_tag",
+    "author": "articles.by_author",
+}
+SCOPE_DESCRIPTIONS = {
+    "site": "The newest articles on {site}",
+    "category": "The newest articles in {name} on {site}",
+    "tag": "The newest articles tagged {name} on {site}",
+    "author": "The newest articles by {name} on {site}",
+}
+
+
+def site_name() -> str:
+    return current_app.config["SITE_NAME"]
+
+
+def hub_url() -> str:
+    """The WebSub hub feeds name, when BLOG_WEBSUB_HUB sets one."""
+    return str(current_app.config.get("WEBSUB_HUB") or "")
+
+
+def site_host() -> str:
+    """The site's host name, the authority of every item's tag: URI."""
+    return urlsplit(absolute_url("articles.index")).hostname or "localhost"
+
+
+def tag_uri(created_at: datetime, specific: str) -> str:
+    """An id that never changes (RFC 4151): the host, the day the thing was
+    created and its database id; never its slug or title, which may change."""
+    return f"tag:{site_host()},{created_at:%Y-%m-%d}:{specific}"
+
+
+def scope_url(scope: ArticleScope) -> str:
+    if scope.kind == "site":
+        return absolute_url("articles.index")
+    return absolute_url(LISTING_ENDPOINTS[scope.kind], slug=scope.slug)
+
+
+def article_feed_url(scope: ArticleScope, format_name: str) -> str:
+    if scope.kind == "site":
+        return absolute_url("feeds.site", format_name=format_name)
+    return absolute_url(
+        "feeds.scoped", kind=scope.kind, slug=scope.slug, format_name=format_name
+    )
+
+
+def comment_feed_url(scope: CommentScope, format_name: str) -> str:
+    if not scope.article_slug:
+        return absolute_url("feeds.comments", format_name=format_name)
+    return absolute_url(
+        "feeds.article_comments", slug=scope.article_slug, format_name=format_name
+    )
+
+
+def article_feed(
+    scope: ArticleScope, version: FeedVersion, format_name: str
+) -> FeedInfo:
+    """The feed of the articles the version named, newest first."""
+    name = version.scope_name
+    title = f"{name} · {site_name()}" if name else site_name()
+    author = Person(site_name())
+    if scope.kind == "author":
+        author = Person(name, scope_url(scope))
+    return FeedInfo(
+        title=title,
+        description=SCOPE_DESCRIPTIONS[scope.kind].format(site=site_name(), name=name),
+        home_url=scope_url(scope),
+        self_url=article_feed_url(scope, format_name),
+        updated=version.last_modified,
+        author=author,
+        hub_url=hub_url(),
+        items=tuple(article_item(article) for article in articles(version.item_ids)),
+    )
+
+
+def articles(ids: tuple[int, ...]) -> list[Article]:
+    """These articles with author, category and tags, in the order given:
+    three queries however many there are."""
+    if not ids:
+        return []
+    found = db.session.scalars(Article.select_listing().where(Article.id.in_(ids)))
+    by_id = {article.id: article for article in found}
+    return [by_id[id_] for id_ in ids if id_ in by_id]
+
+
+def article_item(article: Article) -> FeedItem:
+    url = absolute_url("articles.detail", slug=article.slug)
+    published = article.published_at or article.created_at
+    author = article.author
+    return FeedItem(
+        id=tag_uri(article.created_at, f"article/{article.id}"),
+        url=url,
+        title=article.title,
+        content_html=absolute_links(article.body_html, url),
+        summary=article.summary,
+        published=published,
+        updated=max(article.updated_at, published),
+        authors=(
+            Person(
+                author.display_name,
+                absolute_url(LISTING_ENDPOINTS["author"], slug=author.slug),
+            ),
+        ),
+        labels=tuple(labels_of(article)),
+    )
+
+
+def labels_of(article: Article) -> Iterable[Label]:
+    if article.category is not None:
+        slug = article.category.slug
+        yield Label(
+            article.category.name, absolute_url("articles.by_category", slug=slug)
+        )
+    for tag in article.tags:
+        yield Label(tag.name, absolute_url("articles.by_tag", slug=tag.slug))
+
+
+def comment_feed(
+    scope: CommentScope, version: FeedVersion, format_name: str
+) -> FeedInfo:
+    """The feed of the comments the version named, newest first."""
+    if scope.article_slug:
+        title = f"Comments on “{version.scope_name}” · {site_name()}"
+        home_url = absolute_url("articles.detail", slug=scope.article_slug)
+    else:
+        title = f"Comments · {site_name()}"
+        home_url = absolute_url("articles.index")
+    return FeedInfo(
+        title=title,
+        description=f"The newest comments on {version.scope_name or site_name()}",
+        home_url=home_url,
+        self_url=comment_feed_url(scope, format_name),
+        updated=version.last_modified,
+        author=Person(site_name()),
+        hub_url=hub_url(),
+        items=tuple(comment_item(comment) for comment in comments(version.item_ids)),
+    )
+
+
+def comments(ids: tuple[int, ...]) -> list[Comment]:
+    """These comments with their authors and their articles' titles, in the
+    order given: one query."""
+    if not ids:
+        return []
+    statement = (
+        select(Comment)
+        .where(Comment.id.in_(ids))
+        .options(
+            joinedload(Comment.author),
+            joinedload(Comment.article).load_only(
+                Article.id, Article.slug, Article.title
+            ),
+        )
+    )
+    by_id = {comment.id: comment for comment in db.session.scalars(statement)}
+    return [by_id[id_] for id_ in ids if id_ in by_id]
+
+
+def comment_item(comment: Comment) -> FeedItem:
+    article_url = absolute_url("articles.detail", slug=comment.article.slug)
+    author = comment.author.display_name if comment.author else DELETED_USER
+    return FeedItem(
+        id=tag_uri(comment.created_at, f"comment/{comment.id}"),
+        url=f"{article_url}#comment-{comment.id}",
+        title=f"{author} on “{comment.article.title}”",
+        content_html=absolute_links(comment.body_html, article_url),
+        summary="",
+        published=comment.created_at,
+        updated=comment.edited_at or comment.created_at,
+        authors=(Person(author),),
+    )

@@ -1,0 +1,99 @@
+"""What /sitemap.xml lists: every public article and every listing page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import Select, select
+
+from blog.extensions import db
+from blog.http import absolute_url
+from blog.models import Article, Category, Tag, User, article_tags, utcnow
+
+ListingKey = tuple[str, object]  # (endpoint or "year"/"month", its argument)
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    url: str
+    lastmod: datetime
+
+
+def sitemap_entries() -> Iterator[SitemapEntry]:
+    """Articles newest first, then the listings that hold them, each with the
+    time its newest article changed. Two queries whatever the size."""
+    newest: dict[ListingKey, datetime] = {}
+    changed_by_id: dict[int, datetime] = {}
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    for article_id, slug, updated, published, category, author in public_articles():
+        changed = changed_by_id[article_id] = max(updated, published)
+        yield SitemapEntry(absolute_url("articles.detail", slug=slug), changed)
+        local = published.astimezone(zone)
+        keys: list[ListingKey] = [
+            ("articles.index", None),
+            ("articles.by_author", author),
+            ("year", local.year),
+            ("month", (local.year, local.month)),
+        ]
+        if category:
+            keys.append(("articles.by_category", category))
+        note_change(newest, keys, changed)
+    for article_id, tag_slug in db.session.execute(select_tag_slugs()):
+        if article_id in changed_by_id:
+            note_change(
+                newest, [("articles.by_tag", tag_slug)], changed_by_id[article_id]
+            )
+    newest.setdefault(("articles.index", None), utcnow())  # a site with no article
+    yield from listing_entries(newest)
+
+
+def note_change(
+    newest: dict[ListingKey, datetime], keys: list[ListingKey], changed: datetime
+) -> None:
+    """Remember the newest change of each listing."""
+    for key in keys:
+        newest[key] = max(newest.get(key, changed), changed)
+
+
+def public_articles() -> list:
+    # A scheduled article changes when it appears, hence max(updated, published).
+    return db.session.execute(
+        select(
+            Article.id,
+            Article.slug,
+            Article.updated_at,
+            Article.published_at,
+            Category.slug,
+            User.slug,
+        )
+        .join(User, Article.author_id == User.id)
+        .outerjoin(Category, Article.category_id == Category.id)
+        .where(Article.is_public())
+        .order_by(Article.published_at.desc(), Article.id.desc())
+    ).all()
+
+
+def select_tag_slugs() -> Select:
+    return select(article_tags.c.article_id, Tag.slug).join(
+        Tag, Tag.id == article_tags.c.tag_id
+    )
+
+
+def listing_entries(
+    newest: dict[tuple[str, object], datetime],
+) -> Iterator[SitemapEntry]:
+    for (kind, value), changed in newest.items():
+        if kind == "articles.index":
+            url = absolute_url(kind)
+        elif kind == "year":
+            url = absolute_url("articles.archive", year=value)
+        elif kind == "month":
+            year, month = value  # type: ignore[misc]
+            url = absolute_url("articles.archive", year=year, month=month)
+        else:
+            url = absolute_url(kind, slug=value)
+        yield SitemapEntry(url, changed)

@@ -1,0 +1,181 @@
+"""Studio article views: the dashboard, the editor, unpublish and delete."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from blog.articles import services
+from blog.errors import BlogError, InvalidInput
+from blog.extensions import db
+from blog.models import Article, ArticleStatus, Category, Role, Upload, utcnow
+from blog.permissions import article_for_editor_or_404, require_role
+from blog.rendering import render_article
+from blog.studio.forms import ArticleForm, ButtonForm
+from blog.studio.routes import bp
+
+Page = Response | str | tuple[str, int]
+RECENT_UPLOADS = 6
+
+
+@bp.get("/")
+@login_required
+@require_role(Role.AUTHOR)
+def index() -> str:
+    author_id = None if current_user.has_role(Role.EDITOR) else current_user.id
+    per_page = current_app.config["STUDIO_ARTICLES_PER_PAGE"]
+    page = db.paginate(
+        Article.select_for_studio(author_id),
+        page=request.args.get("page", 1, type=int),
+        per_page=per_page,
+        max_per_page=per_page,
+    )
+    return render_template("studio/index.html", page=page, now=utcnow())
+
+
+@bp.route("/articles/new", methods=["GET", "POST"])
+@login_required
+@require_role(Role.AUTHOR)
+def create() -> Page:
+    return handle_editor(ArticleForm(), article=None)
+
+
+@bp.route("/articles/<int:article_id>/edit", methods=["GET", "POST"])
+@login_required
+@require_role(Role.AUTHOR)
+def edit(article_id: int) -> Page:
+    article = article_for_editor_or_404(article_id)
+    form = ArticleForm(data=form_data_of(article) if request.method == "GET" else None)
+    return handle_editor(form, article=article)
+
+
+@bp.post("/articles/<int:article_id>/unpublish")
+@login_required
+@require_role(Role.AUTHOR)
+def unpublish(article_id: int) -> Response:
+    article = article_for_editor_or_404(article_id)
+    if ButtonForm().validate_on_submit():
+        services.unpublish_article(article=article)
+        flash(f"“{article.title}” is a draft again: no longer public.")
+    return redirect(url_for("studio.edit", article_id=article.id), code=303)
+
+
+@bp.route("/articles/<int:article_id>/delete", methods=["GET", "POST"])
+@login_required
+@require_role(Role.AUTHOR)
+def delete(article_id: int) -> Page:
+    """GET asks for confirmation; POST deletes."""
+    article = article_for_editor_or_404(article_id)
+    form = ButtonForm()
+    if form.validate_on_submit():
+        title = article.title
+        services.delete_article(article=article)
+        flash(f"“{title}” is deleted.")
+        return redirect(url_for("studio.index"), code=303)
+    return render_template("studio/confirm_delete.html", article=article, form=form)
+
+
+def handle_editor(form: ArticleForm, *, article: Article | None) -> Page:
+    """Preview, save, publish or schedule, as the pressed button says. Refused
+    input comes back with its message and the author's text untouched."""
+    if not form.validate_on_submit():
+        return editor_page(form, article), 400 if request.method == "POST" else 200
+    if form.preview.data:
+        return editor_page(form, article, preview=render_article(form.body.data))
+    try:
+        article = services.save_article(
+            article=article,
+            fields=fields_from(form, article),
+            author=article.author if article else current_user,
+            editor=current_user,
+        )
+    except BlogError as error:
+        return editor_page(form, article, error=error.message), error.status_code
+    flash(saved_message(article))
+    return redirect(url_for("studio.edit", article_id=article.id), code=303)
+
+
+def fields_from(form: ArticleForm, article: Article | None) -> services.ArticleFields:
+    fields = (
+        services.fields_of(article)
+        if article
+        else services.ArticleFields(title="", body_markdown="")
+    )
+    fields.title = form.title.data
+    fields.body_markdown = form.body.data.replace("\r\n", "\n")
+    fields.slug = form.slug.data or (article.slug if article else None)
+    fields.summary = form.summary.data or ""
+    fields.category_name = form.category.data or None
+    fields.tag_names = (form.tags.data or "").split(",")
+    fields.comments_open = form.comments_open.data
+    if form.publish.data:
+        fields.status = ArticleStatus.PUBLISHED
+        already_out = article is not None and article.is_published()
+        fields.published_at = article.published_at if already_out else utcnow()
+    elif form.schedule.data:
+        fields.status = ArticleStatus.PUBLISHED
+        fields.published_at = scheduled_time(form.publish_at.data)
+    return fields
+
+
+def scheduled_time(local: datetime | None) -> datetime:
+    """The time typed in the site's zone, as UTC; it must be in the future."""
+    if local is None:
+        raise InvalidInput("Choose the date and time to publish at.")
+    moment = local.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
+    if moment <= utcnow():
+        raise InvalidInput("Choose a time in the future, or press Publish now.")
+    return moment
+
+
+def saved_message(article: Article) -> str:
+    if article.is_published():
+        return f"“{article.title}” is saved and public."
+    if article.status is ArticleStatus.PUBLISHED:
+        return f"“{article.title}” is scheduled."
+    return f"“{article.title}” is saved as a draft."
+
+
+def form_data_of(article: Article) -> dict[str, object]:
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    scheduled = article.published_at if not article.is_published() else None
+    return {
+        "title": article.title,
+        "slug": article.slug,
+        "category": article.category.name if article.category else "",
+        "tags": ", ".join(tag.name for tag in article.tags),
+        "summary": article.summary,
+        "body": article.body_markdown,
+        "comments_open": article.comments_open,
+        "publish_at": scheduled.astimezone(zone).replace(tzinfo=None)
+        if scheduled
+        else None,
+    }
+
+
+def editor_page(
+    form: ArticleForm,
+    article: Article | None,
+    *,
+    preview: str | None = None,
+    error: str | None = None,
+) -> str:
+    return render_template(
+        "studio/editor.html",
+        form=form,
+        article=article,
+        preview=preview,
+        error=error,
+        categories=db.session.scalars(db.select(Category.name).order_by(Category.name)),
+        uploads=db.session.scalars(
+            Upload.select_newest()
+            .where(Upload.uploader_id == current_user.id)
+            .limit(RECENT_UPLOADS)
+        ),
+        button_form=ButtonForm(),
+        now=utcnow(),
+    )
