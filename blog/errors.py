@@ -63,7 +63,9 @@ def render_error(
 
 
 def handle_http_error(error: HTTPException) -> Response:
-    if error.code is None or error.code < 400:
+    if error.code is None or error.code < 400 or error.response is not None:
+        # A redirect, or an error that carries its own page (e.g. a comment
+        # refused by the rate limit, shown with the typed text kept).
         return error.get_response()
     response = make_response(
         render_error(error.code, error.name, specific_description(error))

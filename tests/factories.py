@@ -84,7 +84,11 @@ def make_article(**overrides: object) -> Article:
         "tags": [],
     }
     values.update(overrides)
-    values.setdefault("updated_at", values["published_at"] or utcnow())
+    # Content is written before it is published, never in the future.
+    published_at = values["published_at"]
+    values.setdefault(
+        "updated_at", min(published_at, utcnow()) if published_at else utcnow()
+    )
     if "author" not in values:
         values["author"] = make_user(role=Role.AUTHOR)
     body_html = render_article(body)

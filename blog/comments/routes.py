@@ -7,11 +7,13 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask_limiter import RequestLimit
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_url
 from werkzeug.wrappers import Response
@@ -56,8 +58,36 @@ def comment_url(comment: Comment) -> str:
     )
 
 
+def comment_limit_reached(_limit: RequestLimit) -> Response | None:
+    """Over the limit, a logged-in commenter gets the article page back with
+    their text still in the form (status 429), so nothing they typed is lost.
+    Anyone else gets the plain 429 page."""
+    slug = (request.view_args or {}).get("slug")
+    if not current_user.is_authenticated or slug is None:
+        return None
+    article = article_for_reader_or_404(slug)
+    body, status = render_article_page(
+        article,
+        status=429,
+        comment_form=CommentForm(),
+        comment_error=RATE_LIMITED_MESSAGE,
+    )
+    return make_response(body, status)
+
+
+RATE_LIMITED_MESSAGE = (
+    "You are commenting faster than this site allows. Your text is still "
+    "below: wait a minute, then send it again."
+)
+
+
 @bp.post("/articles/<slug>/comments")
-@limiter.limit(comment_rate_limit, key_func=commenter_key, scope="comment-user")
+@limiter.limit(
+    comment_rate_limit,
+    key_func=commenter_key,
+    scope="comment-user",
+    on_breach=comment_limit_reached,
+)
 def create(slug: str) -> Page:
     if not current_user.is_authenticated:
         return login_to_comment(slug)
