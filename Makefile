@@ -39,3 +39,14 @@ lint: install-test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# The benchmark (bench/): see README.md, "Performance".
+.PHONY: bench bench-cluster
+
+## Load the blog (SQLite; ARGS="--db postgres --with-wordpress --with-ghost --runs 3 --duration 10")
+bench: install
+	$(BIN)/python -m bench.run $(ARGS)
+
+## Two blog instances behind nginx on PostgreSQL + Redis: throughput and consistency checks
+bench-cluster: install
+	$(BIN)/python -m bench.cluster $(ARGS)

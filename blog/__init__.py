@@ -11,6 +11,7 @@ from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
 
 from blog import cli, errors, security, templating
 from blog.config import load_config
@@ -90,11 +91,12 @@ def configure_engine(engine: Engine, busy_timeout_seconds: int) -> None:
 
 def trust_proxies(app: Flask) -> None:
     """Behind BLOG_PROXY_COUNT proxies, take the client address and scheme from
-    their X-Forwarded-* headers, so rate limits count real clients."""
+    their X-Forwarded-For/-Proto headers, so rate limits count real clients.
+    X-Forwarded-Host is not trusted: links come from BLOG_SITE_URL."""
     count = app.config["PROXY_COUNT"]
     if count:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=count, x_proto=count, x_host=count
+            app.wsgi_app, x_for=count, x_proto=count
         )
 
 
@@ -111,13 +113,27 @@ def init_login(app: Flask) -> None:
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to continue."
+    # No flash: it would give an anonymous visitor a session cookie.
+    login_manager.login_message = None
     login_manager.anonymous_user = AnonymousReader
     # Imported for its @user_loader registration.
     import blog.auth.services  # noqa: F401
 
 
+class RowIdConverter(IntegerConverter):
+    """<int:…> in URLs, bounded to what a database id column holds, so an
+    absurd number is a 404 rather than an overflow in the database driver."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ROW_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+MAX_ROW_ID = 2**31 - 1  # PostgreSQL's integer; SQLite's is wider
+
+
 def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = RowIdConverter
     from blog.articles import bp as articles_bp
     from blog.auth import bp as auth_bp
     from blog.comments import bp as comments_bp

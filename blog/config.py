@@ -17,8 +17,10 @@ class DefaultConfig:
 
     # Name shown in the header, page titles and feeds.
     SITE_NAME = "Blog"
-    # Absolute base URL used in feeds and canonical links; empty = the request's host.
-    SITE_URL = ""
+    # The site's public address, for every absolute link: mail, feeds, canonical
+    # links. Never taken from a request's Host header, which a client chooses.
+    # Set it in production (e.g. https://blog.example.org).
+    SITE_URL = "http://127.0.0.1:5000"
     # IANA time zone in which pages show times and authors schedule articles.
     TIMEZONE = "UTC"
     # SQLAlchemy URL; empty = a SQLite file blog.sqlite in the instance folder.
@@ -118,6 +120,8 @@ def normalise_config(app: Flask) -> None:
         if config.get(key) is not None:
             config[key] = str(config[key])
     config["SITE_URL"] = config["SITE_URL"].rstrip("/")
+    if not config["SITE_URL"].startswith(("http://", "https://")):
+        raise ConfigError("BLOG_SITE_URL must be an http:// or https:// address")
     if config["COMMENT_MODERATION"] not in MODERATION_POLICIES:
         raise ConfigError(
             f"BLOG_COMMENT_MODERATION must be one of {', '.join(MODERATION_POLICIES)}"

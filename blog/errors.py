@@ -81,6 +81,8 @@ def specific_description(error: HTTPException) -> str | None:
     """The description given to abort(), not werkzeug's stock text."""
     if error.description == type(error).description:
         return None
+    if error.code == 429:  # Flask-Limiter's description is the bare limit
+        return f"The limit is {error.description}."
     return error.description
 
 

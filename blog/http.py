@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import Response, current_app, request, url_for
+from flask import Response, abort, current_app, request, url_for
 from werkzeug.http import is_resource_modified
 
 
@@ -27,13 +27,23 @@ def safe_next_url(target: str | None, fallback_endpoint: str = "articles.index")
     return target
 
 
+MAX_PAGE = 100_000
+
+
+def page_number() -> int:
+    """The ?page= of a listing: 1 when absent or not a number; a 404 when out
+    of any possible range (so no absurd number reaches the database)."""
+    page = request.args.get("page", 1, type=int)
+    if not 1 <= page <= MAX_PAGE:
+        abort(404)
+    return page
+
+
 def absolute_url(endpoint: str, **values: object) -> str:
-    """An absolute link for mail and feeds: on BLOG_SITE_URL when set (the
-    canonical address), else on the host the request came to."""
-    site_url = current_app.config["SITE_URL"]
-    if site_url:
-        return site_url + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+    """An absolute link for mail and feeds, on BLOG_SITE_URL: never on the
+    request's Host header, which would let a client choose where a password
+    reset link points."""
+    return current_app.config["SITE_URL"] + url_for(endpoint, **values)
 
 
 def conditional_response(

@@ -6,8 +6,11 @@ import logging
 import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
+from typing import Any
 
 from flask import current_app
+
+from blog.background import run_in_background
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +25,8 @@ class Mail:
 
 
 def send_mail(to: str, subject: str, body: str) -> None:
-    """Send one plain-text message. A failure is logged, never raised: no page
-    should fail because a mail server is down."""
+    """Send one plain-text message, in the background. A failure is logged,
+    never raised: no page should fail because a mail server is down."""
     mail = Mail(to=to, subject=subject, body=body)
     config = current_app.config
     outbox = current_app.extensions.get("blog.outbox")
@@ -32,14 +35,33 @@ def send_mail(to: str, subject: str, body: str) -> None:
     elif not config["MAIL_SERVER"]:
         log.info("mail (no BLOG_MAIL_SERVER set) to %s: %s\n%s", to, subject, body)
     else:
-        try:
-            deliver(mail)
-        except (OSError, smtplib.SMTPException):
-            log.exception("could not send mail to %s: %s", to, subject)
+        # Off the request: a slow mail server must not hold a page, nor the
+        # database lock a writing request may hold.
+        settings = {key: config[key] for key in SMTP_SETTINGS}
+        run_in_background(deliver, mail, settings)
 
 
-def deliver(mail: Mail) -> None:
-    config = current_app.config
+SMTP_SETTINGS = (
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_USE_TLS",
+    "MAIL_SENDER",
+)
+
+
+def deliver(mail: Mail, config: dict[str, Any]) -> bool:
+    """Send one message over SMTP; True when the server took it."""
+    try:
+        send_over_smtp(mail, config)
+    except (OSError, smtplib.SMTPException):
+        log.exception("could not send mail to %s: %s", mail.to, mail.subject)
+        return False
+    return True
+
+
+def send_over_smtp(mail: Mail, config: dict[str, Any]) -> None:
     message = EmailMessage()
     message["From"] = config["MAIL_SENDER"]
     message["To"] = mail.to

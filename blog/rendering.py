@@ -22,6 +22,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 URL_SCHEMES = {"http", "https", "mailto"}
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 COMMENT_LINK_REL = "nofollow ugc noopener"
 
 ARTICLE_TAGS = {
@@ -136,9 +137,17 @@ def shorten(text: str, limit: int) -> str:
     return cut.rstrip(",;:.") + "…"
 
 
+def without_control_characters(text: str) -> str:
+    """Text as a person typed it: tabs and line breaks stay, the invisible
+    control characters that break feeds, titles and terminals go."""
+    return CONTROL_CHARACTERS.sub("", text)
+
+
 def plain_text_of(html_text: str) -> str:
-    """The words of sanitised HTML without its tags, for search and feeds."""
-    return " ".join(html.unescape(nh3.clean(html_text, tags=set())).split())
+    """The words of sanitised HTML without its tags, for search and feeds;
+    control characters go too (search marks its snippets with two of them)."""
+    text = html.unescape(nh3.clean(html_text, tags=set()))
+    return " ".join(CONTROL_CHARACTERS.sub(" ", text).split())
 
 
 def word_count(markdown: str) -> int:

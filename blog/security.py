@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app
 
 # No inline script or style anywhere, nothing from another origin, no framing.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -35,4 +35,9 @@ def init_app(app: Flask) -> None:
 def add_security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if current_app.config["HTTPS"]:
+        # Browsers that once saw the site over HTTPS never try plain HTTP again.
+        response.headers.setdefault(
+            "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+        )
     return response

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, url_for
 
 from blog.http import absolute_url
 from blog.models import Role
@@ -57,7 +57,10 @@ def has_endpoint(name: str) -> bool:
 def canonical_url() -> str:
     """This page's address on the canonical host, keeping only the page number
     from the query string (other parameters do not make another page)."""
-    base = current_app.config["SITE_URL"] or request.host_url.rstrip("/")
+    base = current_app.config["SITE_URL"]
     page = request.args.get("page", type=int)
     query = f"?page={page}" if page and page > 1 else ""
-    return base + request.path + query
+    if request.endpoint is None:  # an error page for an unknown address
+        return base + request.path
+    # Built from the route, so /archive/2026/09 and /archive/2026/9 agree.
+    return base + url_for(request.endpoint, **(request.view_args or {})) + query

@@ -176,6 +176,20 @@ def test_reset_answers_the_same_whether_or_not_the_account_exists(
     assert [mail.to for mail in outbox] == ["known@example.com"]
 
 
+def test_a_reset_link_points_at_the_site_whatever_host_the_request_claims(
+    app, client, outbox
+) -> None:
+    with app.app_context():
+        make_user(email="victim@example.com")
+    client.post(
+        "/auth/reset",
+        data={"email": "victim@example.com"},
+        headers={"Host": "attacker.example", "X-Forwarded-Host": "attacker.example"},
+    )
+    assert "attacker.example" not in outbox[-1].body
+    assert "http://blog.test/auth/reset/" in outbox[-1].body
+
+
 def test_a_reset_link_works_once(app, client, outbox) -> None:
     with app.app_context():
         make_user(email="forgetful@example.com")
@@ -365,3 +379,12 @@ def test_login_limits_hold_across_hosts_sharing_redis(app_factory) -> None:
     counters = redis.Redis(db=15).keys(f"*{user.email}*")
     assert counters, "the login counter is not kept in Redis"
     redis.Redis(db=15).delete(*counters, *redis.Redis(db=15).keys(f"*{address}*"))
+
+
+def test_successful_logins_do_not_count_against_the_limits(app) -> None:
+    with app.app_context():
+        user = make_user()
+    statuses = [
+        log_in(app.test_client(), user.email, PASSWORD).status_code for _ in range(8)
+    ]
+    assert statuses == [303] * 8

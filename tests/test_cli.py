@@ -8,6 +8,7 @@ from lxml import html
 
 from blog.extensions import db
 from blog.models import Article, Comment, Role, User
+from tests.factories import make_user
 
 GOOD_ARTICLE = """---
 title: A Fine Day
@@ -165,3 +166,21 @@ def test_demo_loads_once_and_prints_the_login(app, runner, client) -> None:
     with app.app_context():
         for article in db.session.scalars(db.select(Article)).all()[:10]:
             assert article.title in home
+
+
+def test_import_never_credits_or_promotes_a_reader_with_the_authors_name(
+    app, runner, tmp_path
+) -> None:
+    with app.app_context():
+        make_user(email="mallory@example.com", display_name="Wendy Writer")
+    path = write(tmp_path, "fine.md", GOOD_ARTICLE)
+
+    result = runner.invoke(args=["import-markdown", str(path)])
+
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        mallory = db.session.scalar(User.select_by_email("mallory@example.com"))
+        article = db.session.scalar(db.select(Article))
+        assert mallory.role is Role.READER
+        assert article.author_id != mallory.id
+        assert article.author.role is Role.AUTHOR

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from lxml import html
 
+from blog.comments import services
 from blog.extensions import db
-from blog.models import Article, CommentStatus, Role, User
+from blog.models import Article, Comment, CommentStatus, Role, User
 from tests.comment_helpers import (
     add_comment,
     comment_count,
@@ -18,7 +19,7 @@ from tests.comment_helpers import (
     status_of,
     stored,
 )
-from tests.factories import make_article, make_user
+from tests.factories import make_article, make_comment, make_user
 
 
 def moderate(client, comment_id: int, action: str, next_url: str = ""):
@@ -338,3 +339,19 @@ def test_moderators_close_and_reopen_comments(app, client_as) -> None:
         article = db.session.get(Article, article.id)
         assert article.comments_open is True
         assert article.updated_at == updated_at
+
+
+def test_under_all_an_approved_comment_edited_waits_for_approval_again(
+    app_factory,
+) -> None:
+    app = app_factory(COMMENT_MODERATION="all")
+    with app.app_context():
+        reader = make_user()
+        article = make_article()
+        comment = make_comment(article, reader, body_markdown="Nice article!")
+        services.edit_comment(
+            comment=db.session.get(Comment, comment.id),
+            editor=db.session.get(User, reader.id),
+            body="BUY CHEAP PILLS http://spam.example",
+        )
+        assert db.session.get(Comment, comment.id).status is CommentStatus.PENDING

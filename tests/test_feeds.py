@@ -316,24 +316,30 @@ def test_an_old_slug_sends_comment_feed_readers_to_the_new_one(
     assert response.headers["Location"].endswith("/articles/mosul/comments/atom.xml")
 
 
-def test_a_new_site_and_an_empty_category_have_valid_empty_feeds(app, client) -> None:
+def test_an_empty_site_has_valid_empty_feeds(client) -> None:
+    assert_valid_rss(xml_of(client.get("/feed.xml")), "http://blog.test/feed.xml")
+    assert_valid_atom(xml_of(client.get("/atom.xml")), "http://blog.test/atom.xml")
+    assert json_of(client.get("/feed.json"))["items"] == []
+    empty = client.get("/feed.xml")
+    again = client.get("/feed.xml", headers={"If-None-Match": empty.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_a_scope_with_nothing_public_has_no_feed_nor_page(app, client) -> None:
+    """Its name may come from a draft: it does not exist for the public."""
     with app.app_context():
         make_category("Empty")
-        make_article(slug="lonely")
+        make_article(
+            slug="lonely",
+            status=ArticleStatus.DRAFT,
+            category=make_category("Embargoed Deals"),
+            tags=[make_tag("Acme Merger")],
+        )
+        make_article(slug="public")
 
-    for path in ("/feed.xml", "/category/empty/feed.xml"):
-        assert_valid_rss(xml_of(client.get(path)), f"http://blog.test{path}")
-    for path in ("/atom.xml", "/category/empty/atom.xml"):
-        assert_valid_atom(xml_of(client.get(path)), f"http://blog.test{path}")
-    assert json_of(client.get("/category/empty/feed.json"))["items"] == []
-    empty = client.get("/articles/lonely/comments/feed.xml")
+    for scope in ("category/empty", "category/embargoed-deals", "tag/acme-merger"):
+        for name in ("feed.xml", "atom.xml", "feed.json"):
+            assert client.get(f"/{scope}/{name}").status_code == 404, scope
+        assert client.get(f"/{scope}").status_code == 404, scope
+    empty = client.get("/articles/public/comments/feed.xml")
     assert parsed(empty).entries == []
-    assert (
-        client.get(
-            "/category/empty/feed.xml",
-            headers={
-                "If-None-Match": client.get("/category/empty/feed.xml").headers["ETag"]
-            },
-        ).status_code
-        == 304
-    )

@@ -138,7 +138,7 @@ def test_with_a_hub_feeds_name_it_and_publishing_pings_it(app_factory, hub_url) 
     assert feed_json["hubs"] == [{"type": "WebSub", "url": hub_url}]
     with app.test_request_context():
         article = app.extensions["sqlalchemy"].session.get(Article, article.id)
-        assert announce(article) is True
+        assert announce(article).result(timeout=10) is True
         urls = feed_urls_for(article)
     assert Hub.received[0]["hub.mode"] == ["publish"]
     assert set(Hub.received[0]["hub.url"]) == set(urls)

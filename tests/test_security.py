@@ -19,7 +19,16 @@ def test_anonymous_reading_sets_no_cookie(app, client) -> None:
     with app.app_context():
         article = make_article()
 
-    for path in ("/", f"/articles/{article.slug}", "/healthz", "/missing"):
+    for path in (
+        "/",
+        f"/articles/{article.slug}",
+        "/feed.xml",
+        "/atom.xml",
+        "/feed.json",
+        f"/articles/{article.slug}/comments/feed.xml",
+        "/healthz",
+        "/missing",
+    ):
         response = client.get(path)
         assert "Set-Cookie" not in response.headers, path
 
@@ -181,3 +190,44 @@ def test_https_comes_from_the_environment(monkeypatch, tmp_path) -> None:
     app = create_app({"SECRET_KEY": "x", "DATABASE_URL": "sqlite://"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/?page=99999999999999999999",
+        "/search?q=x&page=9223372036854775808",
+        "/studio/?page=99999999999999999999",
+        "/studio/articles/99999999999999999999/edit",
+        "/comments/99999999999999999999/edit",
+        "/archive/1",
+    ],
+)
+def test_absurd_numbers_get_404_never_500(client_as, path: str) -> None:
+    client, _ = client_as(Role.ADMIN)
+    assert client.get(path).status_code == 404
+
+
+def test_a_reply_to_an_absurd_parent_is_refused_with_400(app, client_as) -> None:
+    client, _ = client_as(Role.READER)
+    with app.app_context():
+        make_article(slug="talk")
+    response = client.post(
+        "/articles/talk/comments",
+        data={"body": "Hello", "parent_id": "99999999999999999999"},
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/studio/", "/auth/account", "/studio/users"])
+def test_anonymous_visits_to_login_only_pages_set_no_cookie(client, path) -> None:
+    response = client.get(path)
+    assert response.status_code == 302
+    assert "Set-Cookie" not in response.headers
+
+
+def test_https_sites_send_strict_transport_security(app_factory) -> None:
+    plain = app_factory().test_client().get("/")
+    secure = app_factory(HTTPS=True).test_client().get("/")
+    assert "Strict-Transport-Security" not in plain.headers
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=")

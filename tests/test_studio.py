@@ -261,3 +261,35 @@ def test_an_authors_hostile_markup_is_sanitised(app, client_as) -> None:
     assert body.xpath(".//@*[starts-with(name(), 'on')]") == []
     links = body.xpath(".//@href | .//@src")
     assert links and not [link for link in links if "javascript" in link.lower()]
+
+
+def test_another_articles_old_address_cannot_be_taken_over(app, client_as) -> None:
+    alice_client, alice = client_as(Role.AUTHOR)
+    bob_client, _ = client_as(Role.AUTHOR)
+    with app.app_context():
+        article = make_article(
+            title="Original", slug="original", author=db.session.get(User, alice.id)
+        )
+    alice_client.post(
+        f"/studio/articles/{article.id}/edit",
+        data=editor_form(title="Original", slug="renamed", save="1"),
+    )
+
+    refused = bob_client.post(
+        "/studio/articles/new", data=editor_form(slug="original", save="1")
+    )
+
+    assert refused.status_code == 409
+    assert app.test_client().get("/articles/original").status_code == 301
+
+
+def test_control_characters_never_reach_a_title(app, client_as) -> None:
+    author_client, _ = client_as(Role.AUTHOR)
+    author_client.post(
+        "/studio/articles/new",
+        data=editor_form(title="Ctrl\x01 title\x1f", tags="a\x00b", save="1"),
+    )
+    with app.app_context():
+        article = db.session.scalar(db.select(Article))
+        assert article.title == "Ctrl title"
+        assert [tag.name for tag in article.tags] == ["ab"]

@@ -82,3 +82,38 @@ def test_a_six_megabyte_file_gets_the_413_page(client_as) -> None:
 def test_readers_cannot_upload(client_as) -> None:
     reader, _ = client_as(Role.READER)
     assert upload(reader, png_bytes(), "x.png").status_code == 403
+
+
+def jpeg_with_location() -> bytes:
+    exif = Image.Exif()
+    exif[0x0110] = "SecretPhoneModel"  # camera model
+    exif[0x8825] = {1: "N", 2: (52.0, 31.0, 12.0)}  # GPS latitude
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (10, 120, 200)).save(buffer, format="JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def test_private_metadata_is_removed_from_uploaded_photos(app, client_as) -> None:
+    author_client, _ = client_as(Role.AUTHOR)
+    original = jpeg_with_location()
+    assert b"SecretPhoneModel" in original
+
+    assert upload(author_client, original, "holiday.jpg").status_code == 303
+
+    with app.app_context():
+        stored = db.session.scalar(db.select(Upload))
+    served = app.test_client().get(f"/uploads/{stored.filename}")
+    assert served.mimetype == "image/jpeg"
+    assert b"SecretPhoneModel" not in served.data
+    assert Image.open(io.BytesIO(served.data)).getexif() == {}
+    served.close()
+
+
+def test_authors_see_only_their_own_uploads(app, client_as) -> None:
+    alice, _ = client_as(Role.AUTHOR)
+    bob, _ = client_as(Role.AUTHOR)
+    editor, _ = client_as(Role.EDITOR)
+    upload(alice, png_bytes(), "embargoed-logo.png")
+
+    assert "embargoed-logo.png" not in bob.get("/studio/uploads").text
+    assert "embargoed-logo.png" in editor.get("/studio/uploads").text

@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response
 from blog.articles.search import select_search, snippets_for
 from blog.comments.pages import render_article_page
 from blog.extensions import db
+from blog.http import page_number
 from blog.models import Article, ArticleRedirect, Category, Tag, User
 from blog.permissions import article_for_reader_or_404, can_see_article
 
@@ -35,10 +36,18 @@ SEARCH_QUERY_MAX = 200
 def paginate(statement: Select[tuple[Article]]) -> Pagination:
     """One page of a listing; a page past the end is a 404, a non-number page 1."""
     per_page = current_app.config["ARTICLES_PER_PAGE"]
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
+    return db.paginate(
+        statement, page=page_number(), per_page=per_page, max_per_page=per_page
+    )
+
+
+def listing_or_404(statement: Select[tuple[Article]]) -> Pagination:
+    """A category's, tag's or author's page: a 404 when nothing of theirs is
+    public, since their name may come from a draft."""
+    page = paginate(statement)
+    if page.total == 0:
         abort(404)
-    return db.paginate(statement, page=page, per_page=per_page, max_per_page=per_page)
+    return page
 
 
 def one_or_404(statement: Select) -> object:
@@ -95,7 +104,9 @@ def redirect_from_old_slug(slug: str) -> Response:
 @bp.get("/category/<slug>")
 def by_category(slug: str) -> str:
     category = one_or_404(Category.select_by_slug(slug))
-    page = paginate(Article.select_published().where(Article.category == category))
+    page = listing_or_404(
+        Article.select_published().where(Article.category == category)
+    )
     return render_template(
         "articles/listing.html",
         page=page,
@@ -108,7 +119,7 @@ def by_category(slug: str) -> str:
 @bp.get("/tag/<slug>")
 def by_tag(slug: str) -> str:
     tag = one_or_404(Tag.select_by_slug(slug))
-    page = paginate(Article.select_published().where(Article.tags.contains(tag)))
+    page = listing_or_404(Article.select_published().where(Article.tags.contains(tag)))
     return render_template(
         "articles/listing.html",
         page=page,
@@ -121,7 +132,7 @@ def by_tag(slug: str) -> str:
 @bp.get("/author/<slug>")
 def by_author(slug: str) -> str:
     author = one_or_404(User.select_by_slug(slug))
-    page = paginate(Article.select_published().where(Article.author == author))
+    page = listing_or_404(Article.select_published().where(Article.author == author))
     return render_template(
         "articles/listing.html",
         page=page,
@@ -144,7 +155,7 @@ def archive(year: int, month: int | None = None) -> str:
 
 def archive_bounds(year: int, month: int | None) -> tuple[datetime, datetime]:
     """The start and end of a year or month in the site's time zone."""
-    if not 1 <= year <= 9998 or (month is not None and not 1 <= month <= 12):
+    if not 1000 <= year <= 9998 or (month is not None and not 1 <= month <= 12):
         abort(404)
     zone = ZoneInfo(current_app.config["TIMEZONE"])
     if month is None:

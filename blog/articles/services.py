@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -22,7 +22,12 @@ from blog.models import (
     utcnow,
 )
 from blog.models.article import NAME_MAX, SLUG_MAX, TITLE_MAX
-from blog.rendering import first_paragraph_text, plain_text_of, render_article
+from blog.rendering import (
+    first_paragraph_text,
+    plain_text_of,
+    render_article,
+    without_control_characters,
+)
 from blog.slugs import make_slug, unique_slug
 
 
@@ -48,7 +53,9 @@ def save_article(
 ) -> Article:
     """Create the article, or update it keeping its previous text as a revision.
     Markdown is rendered and sanitised here, once."""
+    fields = cleaned(fields)
     check_fields(fields)
+    was_public = article is not None and article.is_published()
     # No autoflush: the lookups below must not write a half-filled article.
     with db.session.no_autoflush:
         if article is None:
@@ -71,8 +78,21 @@ def save_article(
         raise Conflict(
             f"The slug {article.slug!r} is taken by another article."
         ) from error
-    announce(article)
+    if was_public or article.is_published():
+        announce(article)  # a draft's feeds are nobody's business yet
     return article
+
+
+def cleaned(fields: ArticleFields) -> ArticleFields:
+    """The fields without control characters, which no page or feed can show."""
+    return replace(
+        fields,
+        title=without_control_characters(fields.title),
+        body_markdown=without_control_characters(fields.body_markdown),
+        summary=without_control_characters(fields.summary),
+        category_name=without_control_characters(fields.category_name or "") or None,
+        tag_names=[without_control_characters(str(name)) for name in fields.tag_names],
+    )
 
 
 def check_fields(fields: ArticleFields) -> None:
@@ -115,42 +135,41 @@ def new_slug(title: str) -> str:
 
 
 def change_slug(article: Article, slug: str) -> None:
-    """Give the article this slug. Its old URL keeps answering (301), and an
-    old URL that had this slug now belongs to this article instead."""
+    """Give the article this slug. Its old URL keeps answering (301); it may
+    take back one of its own old slugs, but not another article's."""
     if slug == article.slug:
         return
     holder = db.session.scalar(db.select(Article.id).where(Article.slug == slug))
     if holder is not None:
         raise Conflict(f"The slug {slug!r} is taken by another article.")
-    stale = db.session.scalar(ArticleRedirect.select_by_slug(slug))
-    if stale is not None:
-        db.session.delete(stale)
+    old_address = db.session.scalar(ArticleRedirect.select_by_slug(slug))
+    if old_address is not None:
+        if old_address.article_id != article.id:
+            # Another article's old URL keeps pointing at it: no takeover.
+            raise Conflict(f"The slug {slug!r} was another article's address.")
+        db.session.delete(old_address)
     if article.slug:
         db.session.add(ArticleRedirect(old_slug=article.slug, article=article))
     article.slug = slug
 
 
-def publish_article(*, article: Article, at: datetime | None = None) -> Article:
-    """Publish now, or at a future time (scheduled). An article already out
-    keeps its original publication time when published again without one."""
-    now = utcnow()
-    if at is None:
-        at = article.published_at if article.is_published(now) else now
-    article.status = ArticleStatus.PUBLISHED
-    article.published_at = at
-    article.updated_at = now
-    db.session.commit()
-    announce(article)
-    return article
+def publication_time(article: Article | None) -> datetime:
+    """When "publish now" puts an article out: now, except that an article
+    already out keeps its original time (an update is not a new article)."""
+    if article is not None and article.is_published():
+        return article.published_at  # type: ignore[return-value]
+    return utcnow()
 
 
 def unpublish_article(*, article: Article) -> Article:
     """Back to draft: out of every listing, feed and search at once."""
+    was_public = article.is_published()
     article.status = ArticleStatus.DRAFT
     article.published_at = None
     article.updated_at = utcnow()
     db.session.commit()
-    announce(article)
+    if was_public:
+        announce(article)
     return article
 
 

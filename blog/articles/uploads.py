@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO
 
 from flask import current_app
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 from werkzeug.utils import secure_filename
 
 from blog.errors import InvalidInput
@@ -23,7 +23,14 @@ IMAGE_FORMATS = {
     "GIF": ("gif", "image/gif"),
     "WEBP": ("webp", "image/webp"),
 }
-MAX_PIXELS = 50_000_000  # refuse decompression bombs long before memory runs out
+MAX_PIXELS = 25_000_000  # refuse decompression bombs long before memory runs out
+# Image metadata that says nothing about the person: anything else (EXIF with
+# its GPS position and camera serial, XMP, comments, PNG text) is removed.
+HARMLESS_INFO = {"dpi", "gamma", "transparency", "srgb", "icc_profile", "aspect",
+                 "jfif", "jfif_version", "jfif_unit", "jfif_density", "progressive",
+                 "progression", "adobe", "adobe_transform", "duration", "loop",
+                 "background", "version", "extension", "interlace", "chromaticity",
+                 "lossless"}  # fmt: skip
 REFUSED = "This file is not a PNG, JPEG, GIF or WebP image."
 
 
@@ -41,6 +48,7 @@ def save_upload(*, stream: IO[bytes], original_name: str, uploader: User) -> Upl
         limit_mb = current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)
         raise InvalidInput(f"An image may be at most {limit_mb} MB.")
     image_format, width, height = inspect_image(data)
+    data = without_private_metadata(data, image_format)
     extension, content_type = IMAGE_FORMATS[image_format]
     filename = f"{secrets.token_hex(16)}.{extension}"
     (uploads_folder() / filename).write_bytes(data)
@@ -56,6 +64,23 @@ def save_upload(*, stream: IO[bytes], original_name: str, uploader: User) -> Upl
     db.session.add(upload)
     db.session.commit()
     return upload
+
+
+def without_private_metadata(data: bytes, image_format: str) -> bytes:
+    """The image as uploaded when it carries no private metadata (so a plain
+    file is stored byte for byte); otherwise re-encoded without it, turned
+    upright first as its EXIF orientation said. Animated GIFs are kept."""
+    with Image.open(BytesIO(data)) as image:
+        private = set(image.info) - HARMLESS_INFO
+        if not private or image_format == "GIF":
+            return data
+        upright = ImageOps.exif_transpose(image)
+        output = BytesIO()
+        options = {"icc_profile": image.info.get("icc_profile")}
+        if image_format in ("JPEG", "WEBP"):
+            options["quality"] = 92
+        upright.save(output, format=image_format, **options)
+    return output.getvalue()
 
 
 def inspect_image(data: bytes) -> tuple[str, int, int]:

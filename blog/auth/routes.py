@@ -65,10 +65,22 @@ def register() -> Page:
     return render_template("auth/register.html", form=form), form_status()
 
 
+def failed_login(response: Response) -> bool:
+    """Only failures count against the limits, so nobody can lock a user out
+    of their account by failing to log in as them. Success redirects."""
+    return response.status_code != 303
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10/minute", methods=["POST"], scope="login-ip")
 @limiter.limit(
-    "5/minute", methods=["POST"], key_func=submitted_email, scope="login-account"
+    "10/minute", methods=["POST"], scope="login-ip", deduct_when=failed_login
+)
+@limiter.limit(
+    "5/minute",
+    methods=["POST"],
+    key_func=submitted_email,
+    scope="login-account",
+    deduct_when=failed_login,
 )
 def login() -> Page:
     form = LoginForm(next=request.args.get("next", ""))

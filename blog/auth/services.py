@@ -88,22 +88,24 @@ def new_user(*, email: str, display_name: str, role: Role) -> User:
 
 
 def find_or_add_author(display_name: str) -> User:
-    """The account an imported article is credited to, by name. One is added
-    with the author role and no usable password if none exists; a reader of
-    that name is made an author. The caller commits."""
+    """The author an imported article is credited to, by name. Only accounts
+    that already hold the author role (or higher) match: display names are
+    chosen freely, so a reader who names themself after an author must never
+    be credited, let alone promoted. Without a match, an author account with
+    no usable password is added. The caller commits."""
     slug = make_slug(display_name)
-    user = db.session.scalar(
-        db.select(User).where(
-            (User.slug == slug)
-            | (db.func.lower(User.display_name) == display_name.lower())
-        )
+    name_matches = (User.slug == slug) | (
+        db.func.lower(User.display_name) == display_name.lower()
     )
-    if user is None:
-        email = f"{slug}@{IMPORTED_AUTHOR_DOMAIN}"
-        return new_user(email=email, display_name=display_name, role=Role.AUTHOR)
-    if not user.has_role(Role.AUTHOR):
-        user.role = Role.AUTHOR
-    return user
+    authors = db.select(User).where(
+        name_matches, User.role.in_([Role.AUTHOR, Role.EDITOR, Role.ADMIN])
+    )
+    user = db.session.scalars(authors.order_by(User.id)).first()
+    if user is not None:
+        return user
+    account_slug = unique_slug(display_name, User.slug)
+    email = f"{account_slug}@{IMPORTED_AUTHOR_DOMAIN}"
+    return new_user(email=email, display_name=display_name, role=Role.AUTHOR)
 
 
 def authenticate(*, email: str, password: str) -> User:

@@ -16,6 +16,7 @@ from wtforms.validators import (
     AnyOf,
     DataRequired,
     Length,
+    NumberRange,
     Optional,
     ValidationError,
 )
@@ -57,7 +58,7 @@ class CommentForm(FlaskForm):
     body = body_field("Your comment")
     parent_id = IntegerField(
         widget=HiddenInput(),
-        validators=[Optional()],
+        validators=[Optional(), NumberRange(min=1, max=2**31 - 1)],
         render_kw={"autocomplete": "off"},
     )
     # A honeypot: hidden from people by CSS, filled in by form-filling robots.

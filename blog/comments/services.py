@@ -151,8 +151,9 @@ def has_approved_comment(author: User) -> bool:
 
 
 def edit_comment(*, comment: Comment, editor: User, body: str) -> Comment:
-    """Change the text of one's own comment within the edit window. Text that
-    now holds many links goes back to the moderators."""
+    """Change the text of one's own comment within the edit window. The new
+    text is judged as a new comment would be: under "all" an edit waits for
+    approval again, so approved text cannot be swapped for spam."""
     if not is_own_comment(editor, comment):
         raise PermissionDenied("You can only edit your own comments.")
     lock_articles([comment.article_id])
@@ -167,8 +168,8 @@ def edit_comment(*, comment: Comment, editor: User, body: str) -> Comment:
     comment.body_markdown = body
     comment.body_html = render_comment(body)
     comment.edited_at = utcnow()
-    if needs_review(body) and not can_moderate_comment(editor, comment):
-        comment.status = CommentStatus.PENDING
+    if comment.status in (CommentStatus.VISIBLE, CommentStatus.PENDING):
+        comment.status = initial_status(comment.article, editor, body)
     db.session.flush()
     recount_comments([comment.article_id])
     db.session.commit()

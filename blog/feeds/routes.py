@@ -109,7 +109,9 @@ def representation(scope: ArticleScope | CommentScope, format_name: str) -> str:
 
 def serve_articles(scope: ArticleScope, format_name: str) -> Response:
     version = article_feed_version(scope, representation(scope, format_name))
-    if version is None:
+    # A category, tag or author with nothing public is unknown to the public:
+    # its name may come from a draft.
+    if version is None or (scope.kind != "site" and not version.item_ids):
         abort(404)
     return serve(
         version, format_name, lambda: article_feed(scope, version, format_name)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from concurrent.futures import Future
 from urllib.error import URLError
 from urllib.parse import urlencode, urlsplit
 from urllib.request import Request, urlopen
 
 from flask import current_app
 
+from blog.background import run_in_background
 from blog.feeds.links import FEED_FILES
 from blog.http import absolute_url
 from blog.models import Article
@@ -26,7 +28,11 @@ def ping_websub(urls: Iterable[str]) -> bool:
     logged and never raised: publishing must not depend on the hub.
     Call it after the commit, so the hub fetches the new feeds."""
     hub = str(current_app.config.get("WEBSUB_HUB") or "")
-    topics = list(dict.fromkeys(urls))
+    return ping_hub(hub, list(dict.fromkeys(urls)))
+
+
+def ping_hub(hub: str, topics: list[str]) -> bool:
+    """The ping itself; needs no app, so it can run in the background."""
     if not hub or not topics:
         return False
     if urlsplit(hub).scheme not in ("http", "https"):
@@ -64,14 +70,16 @@ def feed_urls_for(article: Article) -> list[str]:
     return urls
 
 
-def announce(article: Article) -> bool:
-    """Ping the hub about every feed this article is in; never raises (outside
-    a request without SERVER_NAME there are no URLs to give: logged)."""
-    if not current_app.config.get("WEBSUB_HUB"):
-        return False
+def announce(article: Article) -> Future[bool] | None:
+    """Ping the hub, in the background, about every feed this article is in;
+    None when there is no hub (or no URL can be built here: logged). Never
+    raises, and never holds up the request that changed the article."""
+    hub = str(current_app.config.get("WEBSUB_HUB") or "")
+    if not hub:
+        return None
     try:
         urls = feed_urls_for(article)
     except RuntimeError as error:
         log.warning("WebSub: cannot build feed URLs here: %s", error)
-        return False
-    return ping_websub(urls)
+        return None
+    return run_in_background(ping_hub, hub, list(dict.fromkeys(urls)))

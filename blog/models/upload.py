@@ -30,9 +30,9 @@ class Upload(Base):
     uploader: Mapped[User | None] = relationship()
 
     @classmethod
-    def select_by_filename(cls, filename: str) -> Select[tuple[Upload]]:
-        return select(cls).where(cls.filename == filename)
-
-    @classmethod
-    def select_newest(cls) -> Select[tuple[Upload]]:
-        return select(cls).order_by(cls.created_at.desc(), cls.id.desc())
+    def select_newest(cls, uploader_id: int | None = None) -> Select[tuple[Upload]]:
+        """Newest first: everyone's, or one uploader's."""
+        statement = select(cls).order_by(cls.created_at.desc(), cls.id.desc())
+        if uploader_id is not None:
+            statement = statement.where(cls.uploader_id == uploader_id)
+        return statement

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from blog.articles import services
 from blog.errors import BlogError, InvalidInput
 from blog.extensions import db
+from blog.http import page_number
 from blog.models import Article, ArticleStatus, Category, Role, Upload, utcnow
 from blog.permissions import article_for_editor_or_404, require_role
 from blog.rendering import render_article
@@ -30,7 +31,7 @@ def index() -> str:
     per_page = current_app.config["STUDIO_ARTICLES_PER_PAGE"]
     page = db.paginate(
         Article.select_for_studio(author_id),
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=per_page,
         max_per_page=per_page,
     )
@@ -114,8 +115,7 @@ def fields_from(form: ArticleForm, article: Article | None) -> services.ArticleF
     fields.comments_open = form.comments_open.data
     if form.publish.data:
         fields.status = ArticleStatus.PUBLISHED
-        already_out = article is not None and article.is_published()
-        fields.published_at = article.published_at if already_out else utcnow()
+        fields.published_at = services.publication_time(article)
     elif form.schedule.data:
         fields.status = ArticleStatus.PUBLISHED
         fields.published_at = scheduled_time(form.publish_at.data)
@@ -172,9 +172,7 @@ def editor_page(
         error=error,
         categories=db.session.scalars(db.select(Category.name).order_by(Category.name)),
         uploads=db.session.scalars(
-            Upload.select_newest()
-            .where(Upload.uploader_id == current_user.id)
-            .limit(RECENT_UPLOADS)
+            Upload.select_newest(current_user.id).limit(RECENT_UPLOADS)
         ),
         button_form=ButtonForm(),
         now=utcnow(),

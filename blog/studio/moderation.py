@@ -10,7 +10,7 @@ from blog.comments import services
 from blog.comments.forms import BulkModerationForm, CommentsOpenForm, ModerationForm
 from blog.errors import BlogError
 from blog.extensions import db
-from blog.http import safe_next_url
+from blog.http import page_number, safe_next_url
 from blog.models import Comment, CommentStatus, Role
 from blog.permissions import (
     article_for_editor_or_404,
@@ -75,7 +75,7 @@ def comments() -> str:
     scope = moderation_scope()
     page = db.paginate(
         Comment.select_for_moderation(status, article_author_id=scope),
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=COMMENTS_PER_PAGE,
         max_per_page=COMMENTS_PER_PAGE,
         # After the last comments of a page are dealt with, it is empty, not a 404.

@@ -9,7 +9,6 @@ from flask import (
     flash,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -18,6 +17,7 @@ from werkzeug.wrappers import Response
 from blog.auth import services as accounts
 from blog.errors import BlogError
 from blog.extensions import db
+from blog.http import page_number
 from blog.models import Role, User
 from blog.permissions import require_role
 from blog.studio.forms import ActiveForm, RoleForm
@@ -38,7 +38,7 @@ def user_or_404(user_id: int) -> User:
 def users() -> str:
     page = db.paginate(
         User.select_all(),
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=current_app.config["USERS_PER_PAGE"],
         max_per_page=current_app.config["USERS_PER_PAGE"],
     )

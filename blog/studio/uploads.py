@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from blog.articles.uploads import save_upload
 from blog.errors import BlogError
 from blog.extensions import db
+from blog.http import page_number
 from blog.models import Role, Upload
 from blog.permissions import require_role
 from blog.studio.forms import UploadForm
@@ -39,9 +40,11 @@ def uploads() -> Response | tuple[str, int]:
 
 def uploads_page(form: UploadForm) -> str:
     per_page = current_app.config["STUDIO_ARTICLES_PER_PAGE"]
+    # Authors see their own images; editors and admins see everyone's.
+    uploader_id = None if current_user.has_role(Role.EDITOR) else current_user.id
     page = db.paginate(
-        Upload.select_newest(),
-        page=request.args.get("page", 1, type=int),
+        Upload.select_newest(uploader_id),
+        page=page_number(),
         per_page=per_page,
         max_per_page=per_page,
     )
