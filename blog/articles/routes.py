@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
@@ -104,41 +104,32 @@ def redirect_from_old_slug(slug: str) -> Response:
 @bp.get("/category/<slug>")
 def by_category(slug: str) -> str:
     category = one_or_404(Category.select_by_slug(slug))
-    page = listing_or_404(
-        Article.select_published().where(Article.category == category)
-    )
-    return render_template(
-        "articles/listing.html",
-        page=page,
-        heading=category.name,
-        kind="Category",
-        feed_scope=("category", slug),
-    )
+    return scoped_listing(Article.category == category, "category", slug, category.name)
 
 
 @bp.get("/tag/<slug>")
 def by_tag(slug: str) -> str:
     tag = one_or_404(Tag.select_by_slug(slug))
-    page = listing_or_404(Article.select_published().where(Article.tags.contains(tag)))
-    return render_template(
-        "articles/listing.html",
-        page=page,
-        heading=tag.name,
-        kind="Tag",
-        feed_scope=("tag", slug),
-    )
+    return scoped_listing(Article.tags.contains(tag), "tag", slug, tag.name)
 
 
 @bp.get("/author/<slug>")
 def by_author(slug: str) -> str:
     author = one_or_404(User.select_by_slug(slug))
-    page = listing_or_404(Article.select_published().where(Article.author == author))
+    return scoped_listing(Article.author == author, "author", slug, author.display_name)
+
+
+def scoped_listing(
+    condition: ColumnElement[bool], kind: str, slug: str, heading: str
+) -> str:
+    """A category's, tag's or author's page, which names its own feeds."""
+    page = listing_or_404(Article.select_published().where(condition))
     return render_template(
         "articles/listing.html",
         page=page,
-        heading=author.display_name,
-        kind="Author",
-        feed_scope=("author", slug),
+        heading=heading,
+        kind=kind.capitalize(),
+        feed_scope=(kind, slug),
     )
 
 

@@ -102,9 +102,3 @@ class ResetPasswordForm(FlaskForm):
     password = new_password_field("New password")
     password_again = repeat_field("password")
     submit = SubmitField("Set password")
-
-
-class ButtonForm(FlaskForm):
-    """A form that is only a button: it carries the CSRF token of a POST action."""
-
-    submit = SubmitField()

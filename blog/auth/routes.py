@@ -16,7 +16,6 @@ from werkzeug.wrappers import Response
 
 from blog.auth import services
 from blog.auth.forms import (
-    ButtonForm,
     DeleteAccountForm,
     LoginForm,
     PasswordChangeForm,
@@ -27,6 +26,7 @@ from blog.auth.forms import (
 )
 from blog.errors import BlogError
 from blog.extensions import limiter
+from blog.forms import ButtonForm
 from blog.http import safe_next_url
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")

@@ -83,12 +83,6 @@ class CommentEditForm(FlaskForm):
     submit = SubmitField("Save changes")
 
 
-class ButtonForm(FlaskForm):
-    """Only a button: it carries the CSRF token of a POST action."""
-
-    submit = SubmitField()
-
-
 class ModerationForm(FlaskForm):
     """One action on one comment; `next` is where to go afterwards."""
 

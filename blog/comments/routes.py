@@ -19,10 +19,11 @@ from flask_login import current_user, login_required, login_url
 from werkzeug.wrappers import Response
 
 from blog.comments import services
-from blog.comments.forms import ButtonForm, CommentEditForm, CommentForm
+from blog.comments.forms import CommentEditForm, CommentForm
 from blog.comments.pages import render_article_page
 from blog.errors import BlogError
 from blog.extensions import limiter
+from blog.forms import ButtonForm
 from blog.models import Comment, CommentStatus
 from blog.permissions import (
     COMMENT_EDIT_WINDOW,
@@ -36,13 +37,12 @@ from blog.permissions import (
 bp = Blueprint("comments", __name__)
 
 Page = Response | str | tuple[str, int]
-DEFAULT_RATE_LIMIT = "5/minute;50/day"
 
 
 def comment_rate_limit() -> str:
     """BLOG_COMMENT_RATE_LIMIT, read per request so a deployment (or the load
     test) can change it without code."""
-    return str(current_app.config.get("COMMENT_RATE_LIMIT") or DEFAULT_RATE_LIMIT)
+    return current_app.config["COMMENT_RATE_LIMIT"]
 
 
 def commenter_key() -> str:

@@ -65,16 +65,6 @@ class Comment(Base):
         return f"<Comment {self.id} on {self.article_id} {self.status}>"
 
     @classmethod
-    def select_visible_for(cls, article: Article) -> Select[tuple[Comment]]:
-        """An article's visible comments, oldest first, with their authors."""
-        return (
-            select(cls)
-            .where(cls.article_id == article.id, cls.status == CommentStatus.VISIBLE)
-            .options(joinedload(cls.author))
-            .order_by(cls.created_at, cls.id)
-        )
-
-    @classmethod
     def select_thread(
         cls, article_id: int, *, viewer_id: int | None, with_pending: bool
     ) -> Select[tuple[Comment]]:

@@ -12,11 +12,12 @@ from werkzeug.wrappers import Response
 from blog.articles import services
 from blog.errors import BlogError, InvalidInput
 from blog.extensions import db
+from blog.forms import ButtonForm
 from blog.http import page_number
 from blog.models import Article, ArticleStatus, Category, Role, Upload, utcnow
 from blog.permissions import article_for_editor_or_404, require_role
 from blog.rendering import render_article
-from blog.studio.forms import ArticleForm, ButtonForm
+from blog.studio.forms import ArticleForm
 from blog.studio.routes import bp
 
 Page = Response | str | tuple[str, int]

@@ -65,12 +65,6 @@ class ArticleForm(FlaskForm):
     schedule = SubmitField("Schedule")
 
 
-class ButtonForm(FlaskForm):
-    """A form that is only a button: the CSRF token of a POST action."""
-
-    submit = SubmitField()
-
-
 class UploadForm(FlaskForm):
     image = FileField("Image (PNG, JPEG, GIF or WebP, up to 5 MB)", [FileRequired()])
     alt = StringField(

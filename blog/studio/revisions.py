@@ -10,9 +10,9 @@ from werkzeug.wrappers import Response
 
 from blog.articles.services import restore_revision
 from blog.extensions import db
+from blog.forms import ButtonForm
 from blog.models import Article, Revision, Role
 from blog.permissions import article_for_editor_or_404, require_role
-from blog.studio.forms import ButtonForm
 from blog.studio.routes import bp
 
 
