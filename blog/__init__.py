@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
-from blog import cli, errors, security, templating
+from blog import cli, errors, pagecache, security, templating
 from blog.config import load_config
 from blog.extensions import cache, csrf, db, limiter, login_manager, migrate
 
@@ -45,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     trust_proxies(app)
 
     register_blueprints(app)
+    pagecache.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)

@@ -173,7 +173,8 @@ def configure_cache(config: dict[str, Any]) -> None:
         config.setdefault("CACHE_REDIS_URL", config["REDIS_URL"])
     else:
         config.setdefault("CACHE_TYPE", "SimpleCache")
-        config.setdefault("CACHE_THRESHOLD", 2000)
+        # Pages are 10-40 KB: a few hundred keep each worker's memory small.
+        config.setdefault("CACHE_THRESHOLD", 500)
     config.setdefault("CACHE_KEY_PREFIX", "blog:")
     config.setdefault("CACHE_DEFAULT_TIMEOUT", 3600)
 

@@ -11,6 +11,7 @@ from blog.models.article import (
 )
 from blog.models.base import Base, utcnow
 from blog.models.comment import Comment, CommentStatus
+from blog.models.site_state import SiteState
 from blog.models.upload import Upload
 from blog.models.user import AnonymousReader, Role, User
 
@@ -24,6 +25,7 @@ __all__ = [
     "Comment",
     "CommentStatus",
     "Revision",
+    "SiteState",
     "Role",
     "Tag",
     "Upload",
