@@ -111,12 +111,14 @@ def is_cacheable_request() -> bool:
     )
 
 
-def content_version() -> int:
-    """One primary-key read: the only question a cached page asks."""
-    row = db.session.connection().execute(
-        select(SiteState.content_version).where(SiteState.id == STATE_ROW_ID)
+def content_version() -> int | None:
+    """One primary-key read: the only question a cached page asks. None if
+    the row is missing (a database not built by the migrations): no caching."""
+    return (
+        db.session.connection()
+        .execute(select(SiteState.content_version).where(SiteState.id == STATE_ROW_ID))
+        .scalar()
     )
-    return row.scalar_one()
 
 
 def page_key(version: int) -> str:
@@ -126,7 +128,10 @@ def page_key(version: int) -> str:
 def serve_cached_page() -> Response | None:
     if not is_cacheable_request():
         return None
-    g.page_key = page_key(content_version())
+    version = content_version()
+    if version is None:
+        return None
+    g.page_key = page_key(version)
     page: CachedPage | None = cache.get(g.page_key)
     if page is None or (page.expires_at is not None and utcnow() >= page.expires_at):
         return None

@@ -24,6 +24,7 @@ from blog import create_app
 from blog.config import with_psycopg_driver
 from blog.extensions import db
 from blog.models import Base, Role, User
+from blog.models.site_state import SiteState, insert_state_row
 from tests.factories import PASSWORD, make_user
 
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
@@ -115,9 +116,11 @@ def app_factory(
 
 
 def empty_all_tables() -> None:
+    """Back to a fresh database: no rows but the one site_state row."""
     names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
     with db.engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        insert_state_row(SiteState.__table__, connection)
 
 
 @pytest.fixture
