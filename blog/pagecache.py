@@ -12,6 +12,7 @@ cache; a cached page never sets a cookie. Anonymous pages answer ETag and 304.
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,6 +25,8 @@ from blog.extensions import cache, db
 from blog.http import conditional_response
 from blog.models import Article, ArticleStatus, Category, Comment, Tag, User, utcnow
 from blog.models.site_state import STATE_ROW_ID, SiteState
+
+log = logging.getLogger(__name__)
 
 CACHEABLE_ENDPOINTS = {
     "articles.index",
@@ -121,6 +124,23 @@ def content_version() -> int | None:
     )
 
 
+def cache_get(key: str) -> Any:
+    """What the cache holds under key, or None; an unreachable cache (Redis
+    down) costs a rendering, never a failed page."""
+    try:
+        return cache.get(key)
+    except Exception:  # the backends raise their own connection errors
+        log.warning("cache unreachable; reading %s", key, exc_info=True)
+        return None
+
+
+def cache_set(key: str, value: Any) -> None:
+    try:
+        cache.set(key, value)
+    except Exception:
+        log.warning("cache unreachable; not storing %s", key, exc_info=True)
+
+
 def page_key(version: int) -> str:
     return f"page:{version}:{request.full_path}"
 
@@ -132,7 +152,7 @@ def serve_cached_page() -> Response | None:
     if version is None:
         return None
     g.page_key = page_key(version)
-    page: CachedPage | None = cache.get(g.page_key)
+    page: CachedPage | None = cache_get(g.page_key)
     if page is None or (page.expires_at is not None and utcnow() >= page.expires_at):
         return None
     g.page_served_from_cache = True
@@ -162,7 +182,7 @@ def remember_page(response: Response) -> Response:
         etag=hashlib.sha256(key.encode() + response.get_data()).hexdigest()[:32],
         expires_at=next_scheduled_publication(),
     )
-    cache.set(key, page)
+    cache_set(key, page)
     response.set_etag(page.etag)
     response.headers["Cache-Control"] = PAGE_CACHE_CONTROL
     response.vary.add("Cookie")

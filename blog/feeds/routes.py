@@ -9,10 +9,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 
-from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
-from blog.extensions import cache, db
+from blog.extensions import db
 from blog.feeds.builders import MEDIA_TYPES, FeedInfo, build_feed
 from blog.feeds.items import article_feed, comment_feed, hub_url, site_name
 from blog.feeds.links import FEED_FILES, SCOPE_KINDS, comment_feed_links, feed_links
@@ -24,7 +34,13 @@ from blog.feeds.versions import (
     comment_feed_version,
 )
 from blog.http import absolute_url, conditional_response
-from blog.models import ArticleRedirect
+from blog.models import ArticleRedirect, utcnow
+from blog.pagecache import (
+    cache_get,
+    cache_set,
+    content_version,
+    next_scheduled_publication,
+)
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +124,9 @@ def representation(scope: ArticleScope | CommentScope, format_name: str) -> str:
 
 
 def serve_articles(scope: ArticleScope, format_name: str) -> Response:
-    version = article_feed_version(scope, representation(scope, format_name))
+    version = remembered_version(
+        lambda: article_feed_version(scope, representation(scope, format_name))
+    )
     # A category, tag or author with nothing public is unknown to the public:
     # its name may come from a draft.
     if version is None or (scope.kind != "site" and not version.item_ids):
@@ -119,12 +137,39 @@ def serve_articles(scope: ArticleScope, format_name: str) -> Response:
 
 
 def serve_comments(scope: CommentScope, format_name: str) -> Response:
-    version = comment_feed_version(scope, representation(scope, format_name))
+    version = remembered_version(
+        lambda: comment_feed_version(scope, representation(scope, format_name))
+    )
     if version is None:
         return redirect_from_old_slug(scope.article_slug, format_name)
     return serve(
         version, format_name, lambda: comment_feed(scope, version, format_name)
     )
+
+
+@dataclass(frozen=True)
+class RememberedVersion:
+    version: FeedVersion | None
+    expires_at: datetime | None  # when the next scheduled article appears
+
+
+def remembered_version(
+    compute: Callable[[], FeedVersion | None],
+) -> FeedVersion | None:
+    """The feed's validators, computed once per site content version (and
+    again when a scheduled article's time comes): a repeated poll then asks
+    the database only for that version, one primary-key read."""
+    site_version = content_version()
+    if site_version is None:
+        return compute()
+    key = f"feedversion:{site_version}:{request.full_path}"
+    remembered: RememberedVersion | None = cache_get(key)
+    if remembered is None or (
+        remembered.expires_at is not None and utcnow() >= remembered.expires_at
+    ):
+        remembered = RememberedVersion(compute(), next_scheduled_publication())
+        cache_set(key, remembered)
+    return remembered.version
 
 
 def redirect_from_old_slug(slug: str, format_name: str) -> Response:
@@ -157,15 +202,8 @@ def cached_document(etag: str, render: Callable[[], bytes]) -> bytes:
     """The document cached under this ETag, rendered and stored when absent.
     An unreachable cache costs a rendering, never a failed feed."""
     key = f"feed:{etag}"
-    try:
-        document = cache.get(key)
-    except Exception:
-        log.warning("feed cache unreachable; rendering %s", key, exc_info=True)
-        document = None
+    document = cache_get(key)
     if document is None:
         document = render()
-        try:
-            cache.set(key, document)
-        except Exception:
-            log.warning("feed cache unreachable; not storing %s", key, exc_info=True)
+        cache_set(key, document)
     return document
