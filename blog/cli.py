@@ -8,7 +8,6 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from blog.articles.importing import import_markdown_file
 from blog.auth.services import create_user, generate_password, set_role
 from blog.errors import BlogError
 from blog.extensions import db
@@ -91,6 +90,8 @@ def ask_password() -> str | None:
 )
 def import_markdown_command(files: tuple[Path, ...]) -> None:
     """Create or update articles from Markdown files with YAML front matter."""
+    from blog.articles.importing import import_markdown_file  # YAML: commands only
+
     failed = 0
     for path in files:
         try:

@@ -4,20 +4,12 @@ from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
-from blog.models.base import Base, include_in_migrations, render_migration_item
+from blog.models.base import Base
 
 db = SQLAlchemy(model_class=Base)
-# Batch mode lets Alembic alter tables on SQLite, which has no ALTER for most changes.
-migrate = Migrate(
-    render_as_batch=True,
-    compare_type=True,
-    render_item=render_migration_item,
-    include_object=include_in_migrations,
-)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 # Storage comes from RATELIMIT_STORAGE_URI, set from BLOG_REDIS_URL in config.py.

@@ -16,10 +16,6 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 
 URL_SCHEMES = {"http", "https", "mailto"}
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -57,6 +53,13 @@ def highlight_code(code: str, language: str, _attrs: str) -> str:
     An unknown language falls back to plain escaped text."""
     if not language:
         return ""
+    # Imported here: only saving an article highlights code, and page views
+    # should not carry Pygments in every worker.
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     try:
         lexer = get_lexer_by_name(language)
     except ClassNotFound:
@@ -156,6 +159,8 @@ def word_count(markdown: str) -> int:
 
 def pygments_css() -> str:
     """Styles for highlighted code, written to static/pygments.css."""
+    from pygments.formatters import HtmlFormatter
+
     return HtmlFormatter(style="friendly").get_style_defs("pre > code")
 
 

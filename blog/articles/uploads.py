@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import IO
 
 from flask import current_app
-from PIL import Image, ImageOps, UnidentifiedImageError
 from werkzeug.utils import secure_filename
 
 from blog.errors import InvalidInput
@@ -70,6 +69,8 @@ def without_private_metadata(data: bytes, image_format: str) -> bytes:
     """The image as uploaded when it carries no private metadata (so a plain
     file is stored byte for byte); otherwise re-encoded without it, turned
     upright first as its EXIF orientation said. Animated GIFs are kept."""
+    from PIL import Image, ImageOps  # only authors upload: spare readers' workers
+
     with Image.open(BytesIO(data)) as image:
         private = set(image.info) - HARMLESS_INFO
         if not private or image_format == "GIF":
@@ -86,6 +87,8 @@ def without_private_metadata(data: bytes, image_format: str) -> bytes:
 def inspect_image(data: bytes) -> tuple[str, int, int]:
     """The format and size of an image, decoded in full; InvalidInput if the
     bytes are not a whole image of an allowed format."""
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
