@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import (
     Column,
@@ -13,6 +14,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     select,
 )
 from sqlalchemy.orm import (
@@ -179,7 +181,7 @@ class Article(TimestampMixin, Base):
 
     @classmethod
     def select_by_slug(cls, slug: str) -> Select[tuple[Article]]:
-        return cls.select_listing().where(cls.slug == slug)
+        return article_by_slug_statement().params(slug=slug)
 
     @classmethod
     def select_for_studio(cls, author_id: int | None) -> Select[tuple[Article]]:
@@ -195,27 +197,12 @@ class Article(TimestampMixin, Base):
     @classmethod
     def select_neighbours(cls, article: Article) -> tuple[Select, Select]:
         """The public articles just older and just newer than this one."""
-        older = (
-            select(cls.slug, cls.title)
-            .where(cls.is_public())
-            .where(
-                (cls.published_at < article.published_at)
-                | ((cls.published_at == article.published_at) & (cls.id < article.id))
-            )
-            .order_by(cls.published_at.desc(), cls.id.desc())
-            .limit(1)
-        )
-        newer = (
-            select(cls.slug, cls.title)
-            .where(cls.is_public())
-            .where(
-                (cls.published_at > article.published_at)
-                | ((cls.published_at == article.published_at) & (cls.id > article.id))
-            )
-            .order_by(cls.published_at, cls.id)
-            .limit(1)
-        )
-        return older, newer
+        values = {
+            "published_at": article.published_at,
+            "article_id": article.id,
+            "now": utcnow(),
+        }
+        return tuple(statement.params(**values) for statement in neighbour_statements())
 
     @classmethod
     def select_published_between(
@@ -227,6 +214,41 @@ class Article(TimestampMixin, Base):
 
 
 listen_for_create_all(Article.__table__)
+
+
+# Built once: every article page runs these, and building a statement with
+# its loader options costs more than running it.
+@cache
+def article_by_slug_statement() -> Select[tuple[Article]]:
+    return Article.select_listing().where(Article.slug == bindparam("slug"))
+
+
+@cache
+def neighbour_statements() -> tuple[Select, Select]:
+    public = Article.status == ArticleStatus.PUBLISHED
+    public &= Article.published_at <= bindparam("now")
+    at, article_id = bindparam("published_at"), bindparam("article_id")
+    older = (
+        select(Article.slug, Article.title)
+        .where(public)
+        .where(
+            (Article.published_at < at)
+            | ((Article.published_at == at) & (Article.id < article_id))
+        )
+        .order_by(Article.published_at.desc(), Article.id.desc())
+        .limit(1)
+    )
+    newer = (
+        select(Article.slug, Article.title)
+        .where(public)
+        .where(
+            (Article.published_at > at)
+            | ((Article.published_at == at) & (Article.id > article_id))
+        )
+        .order_by(Article.published_at, Article.id)
+        .limit(1)
+    )
+    return older, newer
 
 
 class ArticleRedirect(Base):
