@@ -19,7 +19,11 @@ timeout = 30
 graceful_timeout = 30
 keepalive = 5
 # Logs go to stdout and stderr, for the process supervisor to keep.
-accesslog = os.environ.get("BLOG_ACCESS_LOG", "-")
+# BLOG_ACCESS_LOG= (empty) turns the access log off, as the benchmark does.
+accesslog = os.environ.get("BLOG_ACCESS_LOG", "-") or None
 errorlog = "-"
 # Trust X-Forwarded-* only from a proxy on this machine.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 25+ opens a control socket at one path per user, so two instances
+# on one host would share it; gunicornc users can set a path per instance.
+control_socket_disable = True
