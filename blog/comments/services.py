@@ -28,7 +28,7 @@ from blog.permissions import (
     can_moderate_comment,
     is_own_comment,
 )
-from blog.rendering import render_comment
+from blog.rendering import render_comment, without_control_characters
 
 # The same text from the same person within this time is a double post.
 DUPLICATE_WINDOW = timedelta(minutes=10)
@@ -36,8 +36,6 @@ DUPLICATE_WINDOW = timedelta(minutes=10)
 LINKS_BEFORE_REVIEW = 3
 # Bare addresses count too: spam pastes them whether or not they become links.
 LINK = re.compile(r"\b(?:https?://|www\.|mailto:)", re.IGNORECASE)
-# Control characters break feeds and PostgreSQL refuses NUL; tab and newline stay.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 BULK_MAX = 200
 
 
@@ -58,7 +56,8 @@ STATUS_AFTER = {
 
 def clean_body(body: str) -> str:
     """The text as it will be stored, or a refusal saying what is wrong."""
-    body = CONTROL_CHARACTERS.sub("", body.replace("\r\n", "\n")).strip()
+    # Control characters break feeds and PostgreSQL refuses NUL.
+    body = without_control_characters(body.replace("\r\n", "\n")).strip()
     if not body:
         raise InvalidInput("Write something before posting.")
     if len(body) > BODY_MAX:
