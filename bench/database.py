@@ -129,25 +129,27 @@ class CommentTally:
 
 
 def comment_tally(url: str, slug: str) -> CommentTally:
-    """Count an article's comments straight from the database."""
+    """Count an article's comments straight from the database, in one
+    statement: comments still arriving (answers wrk stopped waiting for) must
+    not land between reading the count and counting the rows."""
+    of_article = Comment.article_id == Article.id
+    stored = select(func.count(Comment.id)).where(of_article).scalar_subquery()
+    visible = (
+        select(func.count(Comment.id))
+        .where(of_article, Comment.status == CommentStatus.VISIBLE)
+        .scalar_subquery()
+    )
     engine = create_engine(with_psycopg_driver(url))
     try:
         with engine.connect() as connection:
-            article_id, kept = connection.execute(
-                select(Article.id, Article.comment_count).where(Article.slug == slug)
-            ).one()
-            stored = connection.scalar(
-                select(func.count(Comment.id)).where(Comment.article_id == article_id)
-            )
-            visible = connection.scalar(
-                select(func.count(Comment.id)).where(
-                    Comment.article_id == article_id,
-                    Comment.status == CommentStatus.VISIBLE,
+            kept, stored_count, visible_count = connection.execute(
+                select(Article.comment_count, stored, visible).where(
+                    Article.slug == slug
                 )
-            )
+            ).one()
     finally:
         engine.dispose()
-    return CommentTally(stored, visible, kept)
+    return CommentTally(stored_count, visible_count, kept)
 
 
 def missing_comments(url: str, ids: list[int]) -> int:
