@@ -13,7 +13,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from blog.extensions import db
-from blog.models import Article, Comment, CommentStatus, Role, User, utcnow
+from blog.models import (
+    Article,
+    ArticleRedirect,
+    Comment,
+    CommentStatus,
+    Role,
+    User,
+    utcnow,
+)
 
 
 def can_edit_article(user: User | Any, article: Article) -> bool:
@@ -34,6 +42,15 @@ def article_for_reader_or_404(slug: str) -> Article:
     if article is None or not can_see_article(current_user, article):
         abort(404)
     return article
+
+
+def moved_article_or_404(old_slug: str) -> Article:
+    """The article that used to live at this slug, if the current user may
+    see it: its old addresses (page and comment feed) answer 301 to the new."""
+    moved = db.session.scalar(ArticleRedirect.select_by_slug(old_slug))
+    if moved is None or not can_see_article(current_user, moved.article):
+        abort(404)
+    return moved.article
 
 
 def article_for_editor_or_404(article_id: int) -> Article:

@@ -14,7 +14,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, Select
 from sqlalchemy.exc import SQLAlchemyError
@@ -25,8 +24,8 @@ from blog.articles.search import select_search, snippets_for
 from blog.comments.pages import render_article_page
 from blog.extensions import db
 from blog.http import page_number
-from blog.models import Article, ArticleRedirect, Category, Tag, User
-from blog.permissions import article_for_reader_or_404, can_see_article
+from blog.models import Article, Category, Tag, User
+from blog.permissions import article_for_reader_or_404, moved_article_or_404
 
 bp = Blueprint("articles", __name__)
 
@@ -95,10 +94,8 @@ def detail(slug: str) -> Response | tuple[str, int]:
 
 def redirect_from_old_slug(slug: str) -> Response:
     """An article's former address answers 301 to its current one."""
-    moved = db.session.scalar(ArticleRedirect.select_by_slug(slug))
-    if moved is None or not can_see_article(current_user, moved.article):
-        abort(404)
-    return redirect(url_for("articles.detail", slug=moved.article.slug), code=301)
+    article = moved_article_or_404(slug)
+    return redirect(url_for("articles.detail", slug=article.slug), code=301)
 
 
 @bp.get("/category/<slug>")

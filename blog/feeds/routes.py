@@ -22,7 +22,6 @@ from flask import (
     url_for,
 )
 
-from blog.extensions import db
 from blog.feeds.builders import MEDIA_TYPES, FeedInfo, build_feed
 from blog.feeds.items import article_feed, comment_feed, hub_url, site_name
 from blog.feeds.links import FEED_FILES, SCOPE_KINDS, comment_feed_links, feed_links
@@ -34,13 +33,14 @@ from blog.feeds.versions import (
     comment_feed_version,
 )
 from blog.http import absolute_url, conditional_response
-from blog.models import ArticleRedirect, utcnow
+from blog.models import utcnow
 from blog.pagecache import (
     cache_get,
     cache_set,
     content_version,
     next_scheduled_publication,
 )
+from blog.permissions import moved_article_or_404
 
 log = logging.getLogger(__name__)
 
@@ -174,11 +174,11 @@ def remembered_version(
 
 def redirect_from_old_slug(slug: str, format_name: str) -> Response:
     """An article's former address keeps its comment feed: 301 to the new one."""
-    moved = db.session.scalar(ArticleRedirect.select_by_slug(slug)) if slug else None
-    if moved is None or not moved.article.is_published():
+    if not slug:
         abort(404)
+    article = moved_article_or_404(slug)
     target = url_for(
-        "feeds.article_comments", slug=moved.article.slug, format_name=format_name
+        "feeds.article_comments", slug=article.slug, format_name=format_name
     )
     return redirect(target, code=301)
 

@@ -53,7 +53,6 @@ FEED_ARTICLES = 20
 FEED_COMMENTS = 50
 # The Last-Modified of a feed that has never had anything in it.
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
-SCOPE_KINDS = ("category", "tag", "author")
 
 
 @dataclass(frozen=True)
