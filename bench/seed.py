@@ -285,7 +285,11 @@ def new_article(
     slugs.add(slug)
     markdown = text.article_markdown()
     body_html = render_article(markdown)
-    stamp = published_at if published_at is not None else datetime.now(UTC)
+    # Written when published, or now for a draft or a scheduled article (its
+    # author saved it before its time: a future stamp would make the feeds'
+    # Last-Modified follow the clock).
+    now = datetime.now(UTC)
+    stamp = min(published_at, now) if published_at is not None else now
     return Article(
         slug=slug,
         title=title,

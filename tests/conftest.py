@@ -189,6 +189,15 @@ def count_queries(app: Flask) -> Callable[[], contextmanager]:
 
 
 @pytest.fixture
+def version_reads(app: Flask) -> int:
+    """What a page or feed answered from the page cache asks through
+    SQLAlchemy: on SQLite nothing (the content version is watched with PRAGMA
+    data_version on a connection of its own), elsewhere one primary-key read."""
+    with app.app_context():
+        return 0 if db.engine.dialect.name == "sqlite" else 1
+
+
+@pytest.fixture
 def shared_fixtures() -> Path:
     """../shared/fixtures, which a fresh clone may not have beside it."""
     folder = SHARED / "fixtures"

@@ -1,16 +1,14 @@
 """RSS 2.0, Atom and JSON Feed for the site, its scopes and its comments.
 
-A request asks the database one question (versions.py) and answers 304 from
-it, or serves the document cached under the resulting ETag; only a new
-version renders anything.
+The validators come from one query (versions.py), which answers 304 before
+anything is rendered. Anonymous polls, nearly all of them, are answered from
+the page cache (pagecache.py) and reach none of this until the site changes.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 
 from flask import (
     Blueprint,
@@ -18,7 +16,6 @@ from flask import (
     abort,
     redirect,
     render_template,
-    request,
     url_for,
 )
 
@@ -33,13 +30,6 @@ from blog.feeds.versions import (
     comment_feed_version,
 )
 from blog.http import absolute_url, conditional_response
-from blog.models import utcnow
-from blog.pagecache import (
-    cache_get,
-    cache_set,
-    content_version,
-    next_scheduled_publication,
-)
 from blog.permissions import moved_article_or_404
 
 log = logging.getLogger(__name__)
@@ -124,9 +114,7 @@ def representation(scope: ArticleScope | CommentScope, format_name: str) -> str:
 
 
 def serve_articles(scope: ArticleScope, format_name: str) -> Response:
-    version = remembered_version(
-        lambda: article_feed_version(scope, representation(scope, format_name))
-    )
+    version = article_feed_version(scope, representation(scope, format_name))
     # A category, tag or author with nothing public is unknown to the public:
     # its name may come from a draft.
     if version is None or (scope.kind != "site" and not version.item_ids):
@@ -137,39 +125,12 @@ def serve_articles(scope: ArticleScope, format_name: str) -> Response:
 
 
 def serve_comments(scope: CommentScope, format_name: str) -> Response:
-    version = remembered_version(
-        lambda: comment_feed_version(scope, representation(scope, format_name))
-    )
+    version = comment_feed_version(scope, representation(scope, format_name))
     if version is None:
         return redirect_from_old_slug(scope.article_slug, format_name)
     return serve(
         version, format_name, lambda: comment_feed(scope, version, format_name)
     )
-
-
-@dataclass(frozen=True)
-class RememberedVersion:
-    version: FeedVersion | None
-    expires_at: datetime | None  # when the next scheduled article appears
-
-
-def remembered_version(
-    compute: Callable[[], FeedVersion | None],
-) -> FeedVersion | None:
-    """The feed's validators, computed once per site content version (and
-    again when a scheduled article's time comes): a repeated poll then asks
-    the database only for that version, one primary-key read."""
-    site_version = content_version()
-    if site_version is None:
-        return compute()
-    key = f"feedversion:{site_version}:{request.full_path}"
-    remembered: RememberedVersion | None = cache_get(key)
-    if remembered is None or (
-        remembered.expires_at is not None and utcnow() >= remembered.expires_at
-    ):
-        remembered = RememberedVersion(compute(), next_scheduled_publication())
-        cache_set(key, remembered)
-    return remembered.version
 
 
 def redirect_from_old_slug(slug: str, format_name: str) -> Response:
@@ -186,24 +147,10 @@ def redirect_from_old_slug(slug: str, format_name: str) -> Response:
 def serve(
     version: FeedVersion, format_name: str, describe: Callable[[], FeedInfo]
 ) -> Response:
-    """304 when the reader has this version, else the document, rendered
-    only when the cache does not hold it."""
+    """304 when the reader has this version, else the document."""
 
     def full_response() -> Response:
-        body = cached_document(
-            version.etag, lambda: build_feed(format_name, describe())
-        )
+        body = build_feed(format_name, describe())
         return Response(body, content_type=f"{MEDIA_TYPES[format_name]}; charset=utf-8")
 
     return conditional_response(version.etag, version.last_modified, full_response)
-
-
-def cached_document(etag: str, render: Callable[[], bytes]) -> bytes:
-    """The document cached under this ETag, rendered and stored when absent.
-    An unreachable cache costs a rendering, never a failed feed."""
-    key = f"feed:{etag}"
-    document = cache_get(key)
-    if document is None:
-        document = render()
-        cache_set(key, document)
-    return document
