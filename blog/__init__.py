@@ -38,7 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     with app.app_context():
-        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT"])
+        configure_engine(db.engine, app.config)
     init_migrations(app)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -62,22 +62,28 @@ def configure_logging(app: Flask) -> None:
         )
 
 
-def configure_engine(engine: Engine, busy_timeout_seconds: int) -> None:
+def configure_engine(engine: Engine, config: dict[str, Any]) -> None:
     """SQLite: WAL so readers never wait for the writer, foreign keys enforced,
-    and a busy timeout so a writer waits for the lock instead of failing."""
+    a busy timeout so a writer waits for the lock instead of failing, and the
+    page cache and mmap window the settings give."""
     if engine.dialect.name != "sqlite":
         return
-    busy_timeout_ms = busy_timeout_seconds * 1000
+    pragmas = [
+        "PRAGMA journal_mode=WAL",
+        "PRAGMA synchronous=NORMAL",
+        "PRAGMA foreign_keys=ON",
+        f"PRAGMA busy_timeout={config['SQLITE_BUSY_TIMEOUT'] * 1000:d}",
+        f"PRAGMA cache_size=-{config['SQLITE_CACHE_MIB'] * 1024:d}",
+        f"PRAGMA mmap_size={config['SQLITE_MMAP_MIB'] * 1024 * 1024:d}",
+    ]
 
     @event.listens_for(engine, "connect")
     def set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event below choose how each transaction starts.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms:d}")
+        for pragma in pragmas:
+            cursor.execute(pragma)
         cursor.close()
 
     @event.listens_for(engine, "begin")

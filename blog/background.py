@@ -16,6 +16,7 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
+BACKGROUND_THREADS = 2
 _executor: ThreadPoolExecutor | None = None
 _executor_lock = threading.Lock()
 
@@ -27,7 +28,7 @@ def run_in_background(task: Callable[..., Any], /, *args: Any) -> Future[Any]:
     with _executor_lock:
         if _executor is None:
             _executor = ThreadPoolExecutor(
-                max_workers=2, thread_name_prefix="blog-background"
+                max_workers=BACKGROUND_THREADS, thread_name_prefix="blog-background"
             )
     return _executor.submit(logged, task, *args)
 

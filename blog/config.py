@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 
+from blog.background import BACKGROUND_THREADS
+
 
 class DefaultConfig:
     """Every setting the blog reads, with its default. Override in
@@ -27,6 +29,13 @@ class DefaultConfig:
     DATABASE_URL = ""
     # Seconds a SQLite connection waits for a lock before giving up.
     SQLITE_BUSY_TIMEOUT = 15
+    # SQLite's page cache per connection, and how much of the file is read
+    # through mmap, in MiB (see configure_engine for the measurements).
+    SQLITE_CACHE_MIB = 2
+    SQLITE_MMAP_MIB = 0
+    # Request threads in each web worker process (gunicorn.conf.py reads the
+    # same BLOG_THREADS); a server database's connection pool is sized to it.
+    THREADS = 1
     # Redis URL for caches and rate limits; empty = in-process.
     REDIS_URL = ""
     # Whether anyone may create a reader account.
@@ -77,6 +86,9 @@ INTEGER_SETTINGS = (
     "MAX_CONTENT_LENGTH",
     "UPLOAD_MAX_BYTES",
     "SQLITE_BUSY_TIMEOUT",
+    "SQLITE_CACHE_MIB",
+    "SQLITE_MMAP_MIB",
+    "THREADS",
     "MAIL_PORT",
     "PROXY_COUNT",
 )
@@ -162,6 +174,11 @@ def configure_database(app: Flask) -> None:
         options["connect_args"] = connect_args
     else:
         options.setdefault("pool_pre_ping", True)
+        # Each request thread holds one connection; the background threads
+        # (mail, WebSub pings) may hold the overflow. Per worker process, so
+        # workers x (THREADS + 2) stays far below PostgreSQL's 100.
+        options.setdefault("pool_size", config["THREADS"])
+        options.setdefault("max_overflow", BACKGROUND_THREADS)
     config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 

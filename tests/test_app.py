@@ -10,6 +10,7 @@ from flask import Flask
 
 from blog import create_app
 from blog.config import ConfigError, read_or_create_secret_key
+from blog.extensions import db
 
 
 def test_environment_overrides_instance_config_which_overrides_defaults(
@@ -46,6 +47,38 @@ def test_environment_values_are_normalised(
     assert app.config["SECRET_KEY"] == "123456"
     assert app.config["ARTICLES_PER_PAGE"] == 5
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
+
+
+def test_a_server_database_pool_holds_a_connection_per_request_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BLOG_DATABASE_URL", "postgresql://u@db.example/blog")
+    monkeypatch.setenv("BLOG_THREADS", "4")
+
+    options = create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]
+
+    assert options["pool_size"] == 4
+    assert options["max_overflow"] == 2  # the background threads'
+
+
+def test_sqlite_is_tuned_for_a_web_server_as_configured(tmp_path: Path) -> None:
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'tuned.sqlite'}",
+            "SQLITE_CACHE_MIB": 3,
+            "SQLITE_MMAP_MIB": 16,
+        }
+    )
+    with app.app_context(), db.engine.connect() as connection:
+
+        def pragma(name: str) -> object:
+            return connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+
+        assert pragma("journal_mode") == "wal"
+        assert pragma("synchronous") == 1  # NORMAL
+        assert pragma("foreign_keys") == 1
+        assert pragma("cache_size") == -3 * 1024
+        assert pragma("mmap_size") == 16 * 1024 * 1024
 
 
 def test_an_unknown_moderation_policy_stops_the_start(
