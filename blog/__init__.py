@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask, has_request_context, request
+from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -18,6 +18,7 @@ from blog import cli, errors, pagecache, security, templating
 from blog.config import load_config
 from blog.extensions import cache, csrf, db, limiter, login_manager
 from blog.models.base import include_in_migrations, render_migration_item
+from blog.transactions import may_write
 
 # migrations/ sits beside the package at the top of the repository.
 MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -88,11 +89,7 @@ def configure_engine(engine: Engine, config: dict[str, Any]) -> None:
 
     @event.listens_for(engine, "begin")
     def begin_transaction(connection: Any) -> None:
-        # A deferred transaction that reads, then writes after another writer
-        # committed, fails at once with "database is locked" (the busy timeout
-        # does not apply to upgrading a stale snapshot). Requests that may write
-        # (anything but GET/HEAD) and commands take the write lock up front and
-        # so wait their turn; page views stay deferred and never block.
+        # Which transactions take the write lock up front: see transactions.py.
         connection.exec_driver_sql(
             "BEGIN IMMEDIATE" if may_write() else "BEGIN DEFERRED"
         )
@@ -126,14 +123,6 @@ def trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=count, x_proto=count
         )
-
-
-def may_write() -> bool:
-    """Whether the current unit of work may write: every request but a GET or
-    HEAD, and any command run outside a request."""
-    if not has_request_context():
-        return True
-    return request.method not in ("GET", "HEAD", "OPTIONS")
 
 
 def init_login(app: Flask) -> None:

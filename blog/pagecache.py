@@ -72,6 +72,7 @@ CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 # the app (that the response may be stored, and until when).
 PAGE_KEY = "blog.page_key"
 PAGE_EXPIRES = "blog.page_expires"
+BUMPED_IN = "blog.version_bumped_in"  # session.info: the transaction that did
 VERSION_QUERY = select(SiteState.content_version).where(SiteState.id == STATE_ROW_ID)
 BUMP = (
     update(SiteState)
@@ -108,7 +109,18 @@ def listen_for_content_changes() -> None:
 def bump_on_flush(session: Session, _context: Any, _instances: Any) -> None:
     changed = [*session.new, *session.dirty, *session.deleted]
     if any(is_public_change(session, instance) for instance in changed):
-        session.connection().execute(BUMP)
+        bump_once(session)
+
+
+def bump_once(session: Session) -> None:
+    """One increment per transaction is enough: the version only has to
+    differ from the one readers saw before the commit."""
+    connection = session.connection()  # begins the transaction if need be
+    transaction = session.get_transaction()
+    if session.info.get(BUMPED_IN) is transaction:
+        return
+    connection.execute(BUMP)
+    session.info[BUMPED_IN] = transaction
 
 
 def is_public_change(session: Session, instance: object) -> bool:
@@ -135,7 +147,7 @@ def bump_on_bulk_change(state: ORMExecuteState) -> None:
     if not (state.is_update or state.is_delete) or state.bind_mapper is None:
         return
     if state.bind_mapper.class_ in (*CONTENT_MODELS, User):
-        state.session.connection().execute(BUMP)
+        bump_once(state.session)
 
 
 # --- Reading the version cheaply, outside any request -------------------------

@@ -1,16 +1,20 @@
-"""An article page costs the same number of queries whatever its discussion."""
+"""An article page costs the same number of queries whatever its discussion,
+and posting a comment holds SQLite's write lock only to store it."""
 
 from __future__ import annotations
 
 import itertools
 
 import pytest
+from sqlalchemy import event, select
 
-from blog.comments.services import recount_comments
+from blog.comments.services import post_comment, recount_comments
+from blog.errors import PermissionDenied
 from blog.extensions import db
 from blog.models import Article, Comment, CommentStatus, Role, User
+from blog.models.site_state import SiteState
 from blog.rendering import render_comment
-from tests.comment_helpers import logged_in, shown_comment_ids
+from tests.comment_helpers import logged_in, post, shown_comment_ids
 from tests.factories import make_article, make_user
 
 STATUSES = [CommentStatus.VISIBLE] * 7 + [
@@ -79,3 +83,88 @@ def test_an_article_page_sends_as_many_queries_for_200_comments_as_for_2(
     assert len(small) == len(big), "\n".join(big)
     assert sum("FROM comments" in query for query in big) == 1
     assert len(shown_comment_ids(client, "big")) >= 140
+
+
+@pytest.fixture
+def sqlite_statements(app):
+    """Every statement SQLite is sent, transaction control included."""
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's write lock; PostgreSQL locks rows instead")
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        statements.append(" ".join(statement.split()))
+
+    def record_commit(_conn) -> None:  # noqa: ANN001 - sqlite3 commits by a call
+        statements.append("COMMIT")
+
+    event.listen(engine, "before_cursor_execute", record)
+    event.listen(engine, "commit", record_commit)
+    yield statements
+    event.remove(engine, "before_cursor_execute", record)
+    event.remove(engine, "commit", record_commit)
+
+
+def test_posting_a_comment_holds_the_write_lock_only_to_store_it(
+    app, two_discussions, sqlite_statements
+) -> None:
+    client = logged_in(app, "reader@example.com")
+    sqlite_statements.clear()
+
+    response = post(client, "small", "Short and sweet")
+
+    assert response.status_code == 303
+    locked = sqlite_statements.index("BEGIN IMMEDIATE")
+    assert sqlite_statements.count("BEGIN IMMEDIATE") == 1, sqlite_statements
+    inside = sqlite_statements[locked + 1 : sqlite_statements.index("COMMIT", locked)]
+    # The user, the article and the comment's rendering came before the lock;
+    # under it: the article checked again, the double-post check, the site's
+    # content version, the comment and the article's count.
+    assert [statement.split()[:3] for statement in inside] == [
+        ["SELECT", "articles.id,", "articles.comments_open"],
+        ["SELECT", "comments.id", "FROM"],
+        ["UPDATE", "site_state", "SET"],
+        ["INSERT", "INTO", "comments"],
+        ["UPDATE", "articles", "SET"],
+    ], inside
+    assert "FROM users" in " ".join(sqlite_statements[:locked])
+
+
+def test_a_comment_moves_the_content_version_by_one(app, two_discussions) -> None:
+    client = logged_in(app, "reader@example.com")
+
+    def version() -> int:
+        with app.app_context():
+            return db.session.scalar(select(SiteState.content_version))
+
+    before = version()
+    assert post(client, "small", "One more").status_code == 303
+    assert version() == before + 1
+
+
+def test_comments_closed_after_the_page_was_read_are_refused_under_the_lock(
+    app, app_factory, two_discussions
+) -> None:
+    other_worker = app_factory()
+    with app.test_request_context("/articles/small/comments", method="POST"):
+        article = db.session.scalar(select(Article).where(Article.slug == "small"))
+        reader = db.session.scalar(
+            select(User).where(User.email == "reader@example.com")
+        )
+        with other_worker.app_context():
+            closing = db.session.get(Article, article.id)
+            closing.comments_open = False
+            db.session.commit()
+
+        with pytest.raises(PermissionDenied):
+            post_comment(article=article, author=reader, body="Too late")
+
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                select(Comment.id).where(Comment.body_markdown == "Too late")
+            )
+            is None
+        )

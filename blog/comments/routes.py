@@ -33,6 +33,7 @@ from blog.permissions import (
     comment_for_reader_or_404,
     is_own_comment,
 )
+from blog.transactions import reads_first
 
 bp = Blueprint("comments", __name__)
 
@@ -82,6 +83,7 @@ RATE_LIMITED_MESSAGE = (
 
 
 @bp.post("/articles/<slug>/comments")
+@reads_first
 @limiter.limit(
     comment_rate_limit,
     key_func=commenter_key,

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 
 from blog.comments.notifications import notify_new_comment
 from blog.errors import Conflict, InvalidInput, PermissionDenied
@@ -29,6 +29,7 @@ from blog.permissions import (
     is_own_comment,
 )
 from blog.rendering import render_comment, without_control_characters
+from blog.transactions import write_transaction
 
 # The same text from the same person within this time is a double post.
 DUPLICATE_WINDOW = timedelta(minutes=10)
@@ -72,12 +73,15 @@ def post_comment(
     *, article: Article, author: User, body: str, parent_id: int | None = None
 ) -> Comment:
     """Add a comment (a reply when parent_id is given), visible or pending as
-    the moderation policy says, and mail whoever asked to hear about it."""
+    the moderation policy says, and mail whoever asked to hear about it.
+
+    Everything is read and rendered before the write lock (see
+    transactions.py); under it the article is checked again, a double post
+    refused, and the comment stored and counted."""
     body = clean_body(body)
-    if not lock_articles([article.id]).get(article.id) or not article.is_published():
-        raise PermissionDenied("Comments are closed on this article.")
+    if not article.comments_open or not article.is_published():
+        raise PermissionDenied(COMMENTS_CLOSED)
     parent = reply_target(article, parent_id)
-    refuse_double_post(author, body)
     comment = Comment(
         article_id=article.id,
         author_id=author.id,
@@ -86,13 +90,19 @@ def post_comment(
         body_html=render_comment(body),
         status=initial_status(article, author, body),
     )
-    db.session.add(comment)
-    db.session.flush()
-    recount_comments([article.id])
-    db.session.commit()
+    with write_transaction():
+        if not lock_articles([article.id]).get(article.id):
+            raise PermissionDenied(COMMENTS_CLOSED)
+        refuse_double_post(author, body)
+        db.session.add(comment)
+        db.session.flush()
+        count_new_comment(comment)
     if comment.status is CommentStatus.VISIBLE:
         notify_new_comment(comment)
     return comment
+
+
+COMMENTS_CLOSED = "Comments are closed on this article."
 
 
 def reply_target(article: Article, parent_id: int | None) -> Comment | None:
@@ -254,15 +264,29 @@ def set_comments_open(*, article: Article, is_open: bool, by: User) -> Article:
 
 def lock_articles(article_ids: Iterable[int]) -> dict[int, bool]:
     """Lock these articles' rows until the commit, in id order so that two
-    writers never wait for each other; returns whether each is open for
-    comments, as it is now."""
+    writers never wait for each other; returns whether each takes comments
+    (open, and public) as it is now."""
+    takes_comments = and_(Article.comments_open, Article.is_public())
     rows = db.session.execute(
-        select(Article.id, Article.comments_open)
+        select(Article.id, takes_comments)
         .where(Article.id.in_(sorted(set(article_ids))))
         .order_by(Article.id)
         .with_for_update()
     )
-    return {article_id: is_open for article_id, is_open in rows}
+    return {article_id: bool(takes) for article_id, takes in rows}
+
+
+def count_new_comment(comment: Comment) -> None:
+    """A new visible comment adds one to its article's count: exact, since
+    the article's row is locked (a recount costs a scan of its comments)."""
+    if comment.status is not CommentStatus.VISIBLE:
+        return
+    db.session.execute(
+        update(Article)
+        .where(Article.id == comment.article_id)
+        .values(comment_count=Article.comment_count + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def recount_comments(article_ids: Iterable[int]) -> None:
