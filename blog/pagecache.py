@@ -25,9 +25,9 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, g, request
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -80,6 +80,7 @@ BUMP = (
     .values(content_version=SiteState.content_version + 1)
 )
 
+T = TypeVar("T")
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
@@ -238,6 +239,45 @@ def cache_set(backend: Any, key: str, value: Any) -> None:
 
 
 @dataclass(frozen=True)
+class Remembered:
+    value: Any
+    expires_at: datetime | None  # when the next scheduled article appears
+
+    def is_expired(self) -> bool:
+        return is_past(self.expires_at)
+
+
+def is_past(moment: datetime | None) -> bool:
+    return moment is not None and utcnow() >= moment
+
+
+def remembered(name: str, compute: Callable[[], T]) -> T:
+    """Public data derived from the content (the site navigation, an
+    article's neighbours), computed once per content version for the pages
+    the page cache cannot hold: a logged-in reader's. The version is read in
+    the request's own transaction, so a value is never older than its key;
+    like a cached page, it expires when a scheduled article's time comes.
+    Values must pickle (Redis): plain tuples, not ORM objects."""
+    version = snapshot_version()
+    if version is None:
+        return compute()
+    backend = current_app.extensions["cache"][cache]
+    key = f"memo:{version}:{name}"
+    entry: Remembered | None = cache_get(backend, key)
+    if entry is None or entry.is_expired():
+        entry = Remembered(compute(), next_scheduled_publication())
+        cache_set(backend, key, entry)
+    return entry.value
+
+
+def snapshot_version() -> int | None:
+    """The content version as this request's transaction sees it, read once."""
+    if "snapshot_version" not in g:
+        g.snapshot_version = db.session.scalar(VERSION_QUERY)
+    return g.snapshot_version
+
+
+@dataclass(frozen=True)
 class CachedPage:
     """A 200 as the app sent it, and the 304 that stands for it."""
 
@@ -265,7 +305,7 @@ class CachedPage:
         )
 
     def is_expired(self) -> bool:
-        return self.expires_at is not None and utcnow() >= self.expires_at
+        return is_past(self.expires_at)
 
     def answer(
         self, environ: dict[str, Any], start_response: StartResponse

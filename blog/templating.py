@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -28,7 +29,14 @@ def init_app(app: Flask) -> None:
 
 
 def site_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
+    return zone_named(current_app.config["TIMEZONE"])
+
+
+@functools.cache
+def zone_named(name: str) -> ZoneInfo:
+    """ZoneInfo keeps its own cache, behind a lock and a weak reference: a
+    page with 200 comments asked it 400 times."""
+    return ZoneInfo(name)
 
 
 def localtime(moment: datetime | None, pattern: str = "%-d %B %Y") -> str:

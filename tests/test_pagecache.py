@@ -193,3 +193,37 @@ def test_logged_in_readers_never_get_the_anonymous_page(app, client_as) -> None:
     assert user.display_name in page.text
     assert "Log out" in page.text
     assert 'name="body"' in page.text  # the comment form, only for them
+
+
+def test_logged_in_readers_see_new_categories_and_neighbours_at_once(
+    app, client_as, clock
+) -> None:
+    """The navigation and an article's neighbours are remembered per content
+    version for pages the cache cannot hold; they move with the content and
+    with the clock like cached pages do."""
+    with app.app_context():
+        make_article(
+            title="First piece",
+            slug="first",
+            category=make_category("News"),
+            published_at=clock.now - timedelta(hours=2),
+        )
+    reader, _ = client_as(Role.READER)
+    page = reader.get("/articles/first").text
+    assert "/category/news" in page and 'rel="next"' not in page
+
+    with app.app_context():
+        make_article(title="Second piece", category=make_category("Sport"))
+    page = reader.get("/articles/first").text
+    assert "/category/sport" in page
+    assert 'rel="next" href="/articles/article-' in page
+
+    with app.app_context():
+        make_article(
+            title="Later piece",
+            category=make_category("Later"),
+            published_at=clock.now + timedelta(hours=1),
+        )
+    assert "/category/later" not in reader.get("/articles/first").text
+    clock.advance(timedelta(minutes=61))
+    assert "/category/later" in reader.get("/articles/first").text

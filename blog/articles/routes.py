@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -25,6 +26,7 @@ from blog.comments.pages import render_article_page
 from blog.extensions import db
 from blog.http import page_number
 from blog.models import Article, Category, Tag, User
+from blog.pagecache import remembered
 from blog.permissions import article_for_reader_or_404, moved_article_or_404
 
 bp = Blueprint("articles", __name__)
@@ -61,14 +63,26 @@ def navigation() -> dict[str, object]:
     return {"navigation_categories": navigation_categories}
 
 
-def navigation_categories() -> list[Category]:
+class NavigationLink(NamedTuple):
+    name: str
+    slug: str
+
+
+def navigation_categories() -> list[NavigationLink]:
     """Categories for the site navigation, asked for only by templates that
     show it. An error page must render even when the database is down."""
     try:
-        return list(db.session.scalars(Category.select_in_use()))
+        return remembered("navigation", categories_in_use)
     except SQLAlchemyError:
         db.session.rollback()
         return []
+
+
+def categories_in_use() -> list[NavigationLink]:
+    return [
+        NavigationLink(category.name, category.slug)
+        for category in db.session.scalars(Category.select_in_use())
+    ]
 
 
 @bp.get("/")
@@ -85,11 +99,26 @@ def detail(slug: str) -> Response | tuple[str, int]:
         return redirect_from_old_slug(slug)
     older = newer = None
     if article.is_published():
-        older, newer = (
+        older, newer = remembered(
+            f"neighbours:{article.id}", lambda: neighbours(article)
+        )
+    return render_article_page(article, older=older, newer=newer)
+
+
+class ArticleLink(NamedTuple):
+    title: str
+    slug: str
+
+
+def neighbours(article: Article) -> tuple[ArticleLink | None, ...]:
+    """The public articles just older and just newer than this one."""
+    return tuple(
+        ArticleLink(row.title, row.slug) if row else None
+        for row in (
             db.session.execute(statement).first()
             for statement in Article.select_neighbours(article)
         )
-    return render_article_page(article, older=older, newer=newer)
+    )
 
 
 def redirect_from_old_slug(slug: str) -> Response:

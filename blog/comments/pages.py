@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_login import current_user
 
 from blog.comments.forms import CommentForm
@@ -25,8 +25,10 @@ def render_article_page(
     comment views call it too, to show a refused comment with its message and
     text. Only a logged-in reader gets a form, and so a CSRF token and a
     cookie; `?reply_to=<id>` puts the form under that comment."""
-    thread = build_thread(article, current_user)
-    if comment_form is None and can_comment(current_user, article):
+    # The user itself, not the proxy: the thread asks about it per comment.
+    viewer = current_user._get_current_object()  # type: ignore[attr-defined]
+    thread = build_thread(article, viewer)
+    if comment_form is None and can_comment(viewer, article):
         comment_form = CommentForm(formdata=None)
         if request.method == "GET":
             comment_form.parent_id.data = request.args.get("reply_to", type=int)
@@ -43,6 +45,8 @@ def render_article_page(
         comment_form=comment_form,
         comment_error=comment_error,
         reply_target=reply_target.comment.id if reply_target else None,
-        is_comment_moderator=can_moderate_article(current_user, article),
+        is_comment_moderator=can_moderate_article(viewer, article),
+        # Every Reply link starts with it: built once, not once per comment.
+        article_path=url_for("articles.detail", slug=article.slug),
         **context,
     ), status
