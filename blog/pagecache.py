@@ -28,6 +28,7 @@ from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 from flask import Flask, Response, current_app, g, request
+from flask_caching.backends import SimpleCache
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -327,6 +328,11 @@ class PageCache:
         self.wsgi_app = wsgi_app
         self.site_version = site_version
         self.backend = app.extensions["cache"][cache]
+        # In-process, an entry of an older version is only dead weight in the
+        # worker's memory until the threshold prunes it: drop them all when
+        # the version moves. Redis expires its own (CACHE_DEFAULT_TIMEOUT).
+        self.drops_old_versions = isinstance(self.backend, SimpleCache)
+        self.version_seen: int | None = None
 
     def __call__(
         self, environ: dict[str, Any], start_response: StartResponse
@@ -352,6 +358,10 @@ class PageCache:
             return None
         if version is None:
             return None
+        if version != self.version_seen:
+            if self.drops_old_versions and self.version_seen is not None:
+                self.backend.clear()
+            self.version_seen = version
         path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
         return f"page:{version}:{path}?{environ.get('QUERY_STRING', '')}"
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from blog.extensions import db
+from blog.extensions import cache, db
 from blog.models import Article, Comment, CommentStatus, Role, User
+from blog.models.site_state import SiteState
 from blog.security import SECURITY_HEADERS
 from tests.factories import (
     make_article,
@@ -227,3 +228,22 @@ def test_logged_in_readers_see_new_categories_and_neighbours_at_once(
     assert "/category/later" not in reader.get("/articles/first").text
     clock.advance(timedelta(minutes=61))
     assert "/category/later" in reader.get("/articles/first").text
+
+
+def test_a_worker_keeps_no_pages_of_an_older_version(app, client) -> None:
+    """In-process, pages of a version nobody will ask for again would hold
+    the worker's memory until the cache's threshold pruned them."""
+    publish_cached_article(app)
+    for path in PAGES:
+        client.get(path)
+    backend = app.extensions["cache"][cache]
+    with app.app_context():
+        old = db.session.scalar(db.select(SiteState.content_version))
+    assert backend.has(f"page:{old}:/articles/cached?")
+
+    with app.app_context():
+        db.session.scalar(db.select(Article)).title = "Edited title"
+        db.session.commit()
+    client.get("/")
+
+    assert not any(backend.has(f"page:{old}:{path}?") for path in PAGES)
