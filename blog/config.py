@@ -32,11 +32,13 @@ class DefaultConfig:
     # SQLite's page cache per connection, and how much of the file is read
     # through mmap, in MiB. Measured in-process on the bench data set (20 MB
     # file, 2026-11-25, medians of 300 requests, pages not cached): with
-    # 2/0, 8/0, 2/64 and 8/64 a logged-in article took 3.5-3.8 ms, a 200-comment
-    # article 9.1-11.2 ms, an uncached search 20-24 ms, and run-to-run noise was
-    # larger than any difference. SQLite's defaults stay: a bigger cache or an
-    # mmap window only adds to every worker's resident memory.
-    SQLITE_CACHE_MIB = 2
+    # 1/0, 2/0, 8/0, 2/64 and 8/64 a logged-in article took 3.5-3.8 ms, a
+    # 200-comment article 9.0-11.2 ms, an uncached search 20-24 ms; the
+    # run-to-run noise was larger than any difference. Under gunicorn a 1 MiB
+    # cache left each worker 1 MiB smaller after the read cases than 2 MiB
+    # (SQLite's default), and an mmap window adds the file pages it touches to
+    # every worker's resident memory: 1 and 0.
+    SQLITE_CACHE_MIB = 1
     SQLITE_MMAP_MIB = 0
     # Request threads in each web worker process (gunicorn.conf.py reads the
     # same BLOG_THREADS); a server database's connection pool is sized to it.
