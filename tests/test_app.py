@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -179,3 +182,31 @@ def test_json_clients_get_json_errors(client) -> None:
     response = client.get("/missing", headers={"Accept": "application/json"})
     assert response.status_code == 404
     assert response.json["status"] == 404
+
+
+def test_a_web_worker_on_sqlite_loads_nothing_it_does_not_use(tmp_path: Path) -> None:
+    """Each of these costs every gunicorn worker megabytes: migrations and
+    the command line's libraries, image handling (uploads only), and the
+    PostgreSQL dialect on SQLite."""
+    unused = [
+        "alembic",
+        "mako",
+        "PIL",
+        "frontmatter",
+        "pygments",
+        "sqlalchemy.dialects.postgresql",
+    ]
+    script = (
+        "import sys\n"
+        "from blog import create_app\n"
+        f"create_app({{'DATABASE_URL': 'sqlite:///{tmp_path / 'w.sqlite'}'}})\n"
+        f"print([name for name in {unused!r} if name in sys.modules])\n"
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "BLOG_INSTANCE_PATH": str(tmp_path / "instance")},
+    )
+    assert result.stdout.strip() == "[]", result.stderr
