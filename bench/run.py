@@ -36,7 +36,14 @@ from pathlib import Path
 from typing import Any
 
 from bench.anchors import Anchor, anchors
-from bench.cases import LABELS, Settings, blog_cases, ceiling_cases, measure_all
+from bench.cases import (
+    LABELS,
+    Case,
+    Settings,
+    blog_cases,
+    ceiling_cases,
+    measure_all,
+)
 from bench.common import (
     LOOPBACK,
     RESULTS,
@@ -92,6 +99,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--c1-duration", type=int, default=3, help="seconds a run at c=1 [3]"
     )
+    parser.add_argument(
+        "--cases",
+        type=case_keys,
+        help="only these cases, comma-separated (e.g. logged_in,write); "
+        "the results are printed, not saved",
+    )
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
     parser.add_argument("--redis-url", default=DEFAULT_REDIS)
     parser.add_argument(
@@ -101,6 +114,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.runs < 1 or args.duration < 1 or args.c1_runs < 0 or args.c1_duration < 1:
         parser.error("--runs and --duration must be at least 1")
     return args
+
+
+def case_keys(text: str) -> frozenset[str]:
+    keys = frozenset(key.strip() for key in text.split(",") if key.strip())
+    unknown = keys - LABELS.keys()
+    if unknown or not keys:
+        known = ", ".join(LABELS)
+        raise argparse.ArgumentTypeError(f"unknown {sorted(unknown)}; cases: {known}")
+    return keys
+
+
+def chosen(cases: list[Case], keys: frozenset[str] | None) -> list[Case]:
+    return [case for case in cases if keys is None or case.key in keys]
 
 
 def ensure_wrk() -> None:
@@ -288,7 +314,11 @@ def invisible_check(server: Server, manifest: Manifest) -> dict[str, Any]:
 
 
 def measure_blog(
-    database: Database, manifest: Manifest, settings: Settings, workdir: Path
+    database: Database,
+    manifest: Manifest,
+    settings: Settings,
+    workdir: Path,
+    keys: frozenset[str] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """The blog under gunicorn: every read case, then the write case.
     Returns the cases' results, the workers' memory, and the checks (drafts
@@ -300,12 +330,13 @@ def measure_blog(
         log(f"blog: {len(memory.at_rest)} workers on {server.base_url}")
         hidden = invisible_check(server, manifest)
         cookie = reader_cookie(server.base_url, manifest)
-        cases = blog_cases(manifest, cookie)
+        cases = chosen(blog_cases(manifest, cookie), keys)
         results = measure_all(
             server.base_url, cases, settings, memory.sample, idle_path="/healthz"
         )
-        results["write"] = write_case(server, database, manifest, settings)
-        memory.sample("write")
+        if keys is None or "write" in keys:
+            results["write"] = write_case(server, database, manifest, settings)
+            memory.sample("write")
         checks = {"server_errors": first_traceback(server), "unpublished": hidden}
         return results, memory.finish(), checks
 
@@ -318,7 +349,7 @@ def first_traceback(server: Server) -> str:
 
 
 def measure_ceiling(
-    settings: Settings, workdir: Path
+    settings: Settings, workdir: Path, keys: frozenset[str] | None = None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The bare-Flask ceiling under the same gunicorn settings."""
     port = free_port()
@@ -326,13 +357,17 @@ def measure_ceiling(
     with gunicorn("ceiling", "bench.ceiling:app", environment, port, workdir) as server:
         memory = MemoryWatch(server)
         log(f"ceiling: {len(memory.at_rest)} workers on {server.base_url}")
-        results = measure_all(server.base_url, ceiling_cases(), settings, memory.sample)
+        cases = chosen(ceiling_cases(), keys)
+        results = measure_all(server.base_url, cases, settings, memory.sample)
         return results, memory.finish()
 
 
-def measure_anchor(anchor: Anchor, settings: Settings) -> dict[str, Any]:
-    log(f"{anchor.name}: {len(anchor.cases)} cases on {anchor.base_url}")
-    return measure_all(anchor.base_url, anchor.cases, settings)
+def measure_anchor(
+    anchor: Anchor, settings: Settings, keys: frozenset[str] | None = None
+) -> dict[str, Any]:
+    cases = chosen(anchor.cases, keys)
+    log(f"{anchor.name}: {len(cases)} cases on {anchor.base_url}")
+    return measure_all(anchor.base_url, cases, settings)
 
 
 def save(results: dict[str, Any]) -> tuple[Path, Path]:
@@ -388,13 +423,15 @@ def run(args: argparse.Namespace, argv: list[str]) -> dict[str, Any]:
                 results["data"] = public_manifest(manifest)
                 results["queries"] = count_all_queries(app_settings(database), manifest)
                 results["blog"], results["memory"]["blog"], results["checks"] = (
-                    measure_blog(database, manifest, settings, workdir)
+                    measure_blog(database, manifest, settings, workdir, args.cases)
                 )
             results["ceiling"], results["memory"]["ceiling"] = measure_ceiling(
-                settings, workdir
+                settings, workdir, args.cases
             )
             for anchor in refs:
-                results["anchors"][anchor.name] = measure_anchor(anchor, settings)
+                results["anchors"][anchor.name] = measure_anchor(
+                    anchor, settings, args.cases
+                )
                 results["anchor_memory_mib"][anchor.name] = anchor.memory_mib()
     finally:
         if args.keep:
@@ -421,9 +458,10 @@ def main(argv: list[str] | None = None) -> int:
     except BenchError as error:
         log(f"FAILED: {error}")
         return 1
-    json_path, md_path = save(results)
     print(markdown(results))
-    log(f"results: {json_path.relative_to(RESULTS.parent.parent)}, {md_path.name}")
+    if args.cases is None:
+        json_path, md_path = save(results)
+        log(f"results: {json_path.relative_to(RESULTS.parent.parent)}, {md_path.name}")
     log(f"took {results['elapsed_s']:.0f} s")
     skipped = [key for key, r in results["blog"].items() if r.get("skipped")]
     if skipped:

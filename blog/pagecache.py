@@ -74,6 +74,9 @@ CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 PAGE_KEY = "blog.page_key"
 PAGE_EXPIRES = "blog.page_expires"
 BUMPED_IN = "blog.version_bumped_in"  # session.info: the transaction that did
+# Raise when what remembered() stores changes shape, so that a cache shared
+# across a deploy (Redis) never hands new code an old value.
+MEMO_FORMAT = 2
 VERSION_QUERY = select(SiteState.content_version).where(SiteState.id == STATE_ROW_ID)
 BUMP = (
     update(SiteState)
@@ -263,7 +266,7 @@ def remembered(name: str, compute: Callable[[], T]) -> T:
     if version is None:
         return compute()
     backend = current_app.extensions["cache"][cache]
-    key = f"memo:{version}:{name}"
+    key = f"memo:{MEMO_FORMAT}:{version}:{name}"
     entry: Remembered | None = cache_get(backend, key)
     if entry is None or entry.is_expired():
         entry = Remembered(compute(), next_scheduled_publication())

@@ -247,3 +247,43 @@ def test_a_worker_keeps_no_pages_of_an_older_version(app, client) -> None:
     client.get("/")
 
     assert not any(backend.has(f"page:{old}:{path}?") for path in PAGES)
+
+
+def test_logged_in_readers_see_an_edited_article_at_once(app, client_as) -> None:
+    """The article's own part of its page (title, body, tags, metadata) is
+    rendered once per content version for the pages the cache cannot hold;
+    an edit moves the version, so the next view shows it."""
+    publish_cached_article(app)
+    reader, _ = client_as(Role.READER)
+    page = reader.get("/articles/cached").text
+    assert "<h1>Cached piece</h1>" in page and 'href="/tag/t"' in page
+
+    with app.app_context():
+        article = db.session.scalar(db.select(Article))
+        article.title = "Edited piece"
+        article.body_html = "<p>Fresh words.</p>"
+        article.tags = [make_tag("later")]
+        db.session.commit()
+    page = reader.get("/articles/cached").text
+
+    assert "<h1>Edited piece</h1>" in page and "<p>Fresh words.</p>" in page
+    assert 'href="/tag/later"' in page and 'href="/tag/t"' not in page
+    assert '<meta property="article:tag" content="later">' in page
+
+
+def test_a_logged_in_article_page_asks_four_questions_once_warm(
+    app, client_as, count_queries
+) -> None:
+    """The content version, the reader, the article and its discussion: the
+    rest (the article's own part, its neighbours, the navigation) comes from
+    what the first view remembered."""
+    publish_cached_article(app)
+    reader, _ = client_as(Role.READER)
+    reader.get("/articles/cached")
+
+    with count_queries() as queries:
+        assert reader.get("/articles/cached").status_code == 200
+
+    asked = [" ".join(query.split())[:60] for query in queries]
+    assert len(queries) == 4, asked
+    assert sum("FROM comments" in query for query in queries) == 1, asked

@@ -65,7 +65,7 @@ def navigation() -> dict[str, object]:
 
 class NavigationLink(NamedTuple):
     name: str
-    slug: str
+    href: str
 
 
 def navigation_categories() -> list[NavigationLink]:
@@ -80,7 +80,9 @@ def navigation_categories() -> list[NavigationLink]:
 
 def categories_in_use() -> list[NavigationLink]:
     return [
-        NavigationLink(category.name, category.slug)
+        NavigationLink(
+            category.name, url_for("articles.by_category", slug=category.slug)
+        )
         for category in db.session.scalars(Category.select_in_use())
     ]
 
@@ -97,28 +99,7 @@ def detail(slug: str) -> Response | tuple[str, int]:
         article = article_for_reader_or_404(slug)
     except NotFound:
         return redirect_from_old_slug(slug)
-    older = newer = None
-    if article.is_published():
-        older, newer = remembered(
-            f"neighbours:{article.id}", lambda: neighbours(article)
-        )
-    return render_article_page(article, older=older, newer=newer)
-
-
-class ArticleLink(NamedTuple):
-    title: str
-    slug: str
-
-
-def neighbours(article: Article) -> tuple[ArticleLink | None, ...]:
-    """The public articles just older and just newer than this one."""
-    return tuple(
-        ArticleLink(row.title, row.slug) if row else None
-        for row in (
-            db.session.execute(statement).first()
-            for statement in Article.select_neighbours(article)
-        )
-    )
+    return render_article_page(article)
 
 
 def redirect_from_old_slug(slug: str) -> Response:

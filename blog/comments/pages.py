@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import NamedTuple
 
 from flask import render_template, request, url_for
 from flask_login import current_user
 
 from blog.comments.forms import CommentForm
 from blog.comments.thread import build_thread
+from blog.extensions import db
 from blog.models import Article
+from blog.pagecache import remembered
 from blog.permissions import can_comment, can_moderate_article
 
 
@@ -19,7 +21,6 @@ def render_article_page(
     status: int = 200,
     comment_form: CommentForm | None = None,
     comment_error: str | None = None,
-    **context: Any,
 ) -> tuple[str, int]:
     """Render articles/detail.html for this article with its discussion. The
     comment views call it too, to show a refused comment with its message and
@@ -41,6 +42,7 @@ def render_article_page(
     return render_template(
         "articles/detail.html",
         article=article,
+        article_parts=article_parts(article),
         thread=thread,
         comment_form=comment_form,
         comment_error=comment_error,
@@ -48,5 +50,45 @@ def render_article_page(
         is_comment_moderator=can_moderate_article(viewer, article),
         # Every Reply link starts with it: built once, not once per comment.
         article_path=url_for("articles.detail", slug=article.slug),
-        **context,
     ), status
+
+
+class ArticleParts(NamedTuple):
+    """What an article's page shows the same to every reader: its metadata
+    in <head>, and the article itself with its neighbours. Rendered once per
+    content version (see remembered), so a page that cannot be cached whole
+    (a logged-in reader's) renders only the discussion and the header.
+    Both are our own templates' output, escaped as they were rendered."""
+
+    head: str
+    main: str
+
+
+def article_parts(article: Article) -> ArticleParts:
+    return remembered(f"article-parts:{article.id}", lambda: render_parts(article))
+
+
+def render_parts(article: Article) -> ArticleParts:
+    older, newer = neighbours(article) if article.is_published() else (None, None)
+    return ArticleParts(
+        head=render_template("articles/_head.html", article=article),
+        main=render_template(
+            "articles/_main.html", article=article, older=older, newer=newer
+        ),
+    )
+
+
+class ArticleLink(NamedTuple):
+    title: str
+    slug: str
+
+
+def neighbours(article: Article) -> tuple[ArticleLink | None, ...]:
+    """The public articles just older and just newer than this one."""
+    return tuple(
+        ArticleLink(row.title, row.slug) if row else None
+        for row in (
+            db.session.execute(statement).first()
+            for statement in Article.select_neighbours(article)
+        )
+    )

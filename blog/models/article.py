@@ -220,7 +220,14 @@ listen_for_create_all(Article.__table__)
 # its loader options costs more than running it.
 @cache
 def article_by_slug_statement() -> Select[tuple[Article]]:
-    return Article.select_listing().where(Article.slug == bindparam("slug"))
+    """An article page's article, with its byline and category. Its tags
+    load when first asked for: the page renders them once per content
+    version (blog.comments.pages.ArticleParts)."""
+    return (
+        select(Article)
+        .options(joinedload(Article.author), joinedload(Article.category))
+        .where(Article.slug == bindparam("slug"))
+    )
 
 
 @cache
