@@ -287,3 +287,26 @@ def test_a_logged_in_article_page_asks_four_questions_once_warm(
     asked = [" ".join(query.split())[:60] for query in queries]
     assert len(queries) == 4, asked
     assert sum("FROM comments" in query for query in queries) == 1, asked
+
+
+def test_query_strings_cannot_grow_a_worker_past_its_cache_budget(
+    app_factory,
+) -> None:
+    """Anyone can make new page-cache keys (?x=1, ?x=2...); without Redis,
+    what a worker keeps stays under BLOG_CACHE_MAX_MIB however many."""
+    app = app_factory(CACHE_MAX_MIB=1)
+    with app.app_context():
+        make_article(slug="long", body_markdown="Many words. " * 4000)
+    client = app.test_client()
+    backend = app.extensions["cache"][cache]
+
+    for number in range(40):  # each page is about 50 KB: 2 MB in all
+        assert client.get(f"/articles/long?x={number}").status_code == 200
+
+    assert backend.stored_bytes() <= 1024 * 1024
+    assert backend.has(f"page:{current_version(app)}:/articles/long?x=39")
+
+
+def current_version(app) -> int:  # noqa: ANN001
+    with app.app_context():
+        return db.session.scalar(db.select(SiteState.content_version))

@@ -12,14 +12,15 @@ import enum
 import re
 from collections.abc import Iterable
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import Select, Update, and_, bindparam, func, select, update
 
 from blog.comments.notifications import notify_new_comment
 from blog.errors import Conflict, InvalidInput, PermissionDenied
 from blog.extensions import db
-from blog.models import Article, Comment, CommentStatus, User, utcnow
+from blog.models import Article, ArticleStatus, Comment, CommentStatus, User, utcnow
 from blog.models.comment import BODY_MAX
 from blog.permissions import (
     can_delete_comment,
@@ -117,16 +118,9 @@ def reply_target(article: Article, parent_id: int | None) -> Comment | None:
 
 
 def refuse_double_post(author: User, body: str) -> None:
-    since = utcnow() - DUPLICATE_WINDOW
     earlier = db.session.scalar(
-        select(Comment.id)
-        .where(
-            Comment.author_id == author.id,
-            Comment.created_at >= since,
-            Comment.status != CommentStatus.DELETED,
-            Comment.body_markdown == body,
-        )
-        .limit(1)
+        earlier_same_text_statement(),
+        {"author_id": author.id, "since": utcnow() - DUPLICATE_WINDOW, "body": body},
     )
     if earlier is not None:
         raise InvalidInput("You already posted this.")
@@ -266,12 +260,9 @@ def lock_articles(article_ids: Iterable[int]) -> dict[int, bool]:
     """Lock these articles' rows until the commit, in id order so that two
     writers never wait for each other; returns whether each takes comments
     (open, and public) as it is now."""
-    takes_comments = and_(Article.comments_open, Article.is_public())
     rows = db.session.execute(
-        select(Article.id, takes_comments)
-        .where(Article.id.in_(sorted(set(article_ids))))
-        .order_by(Article.id)
-        .with_for_update()
+        lock_articles_statement(),
+        {"article_ids": sorted(set(article_ids)), "now": utcnow()},
     )
     return {article_id: bool(takes) for article_id, takes in rows}
 
@@ -281,9 +272,45 @@ def count_new_comment(comment: Comment) -> None:
     the article's row is locked (a recount costs a scan of its comments)."""
     if comment.status is not CommentStatus.VISIBLE:
         return
-    db.session.execute(
+    db.session.execute(count_one_more_statement(), {"article_id": comment.article_id})
+
+
+# The statements a comment's write lock runs, built once: building one with
+# its clauses costs about as much as running it.
+@cache
+def lock_articles_statement() -> Select:
+    takes_comments = and_(
+        Article.comments_open,
+        Article.status == ArticleStatus.PUBLISHED,
+        Article.published_at <= bindparam("now"),
+    )
+    return (
+        select(Article.id, takes_comments)
+        .where(Article.id.in_(bindparam("article_ids", expanding=True)))
+        .order_by(Article.id)
+        .with_for_update()
+    )
+
+
+@cache
+def earlier_same_text_statement() -> Select:
+    return (
+        select(Comment.id)
+        .where(
+            Comment.author_id == bindparam("author_id"),
+            Comment.created_at >= bindparam("since"),
+            Comment.status != CommentStatus.DELETED,
+            Comment.body_markdown == bindparam("body"),
+        )
+        .limit(1)
+    )
+
+
+@cache
+def count_one_more_statement() -> Update:
+    return (
         update(Article)
-        .where(Article.id == comment.article_id)
+        .where(Article.id == bindparam("article_id"))
         .values(comment_count=Article.comment_count + 1)
         .execution_options(synchronize_session=False)
     )
