@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from lxml import html
@@ -147,3 +148,27 @@ def test_home_sends_the_same_number_of_queries_for_3_and_30_articles(
     with_thirty = queries_for_home()
 
     assert with_three == with_thirty
+
+
+def test_deep_pages_of_a_tag_list_its_articles_in_order(app, client) -> None:
+    """Pages are cut from the listing's ids first, then loaded: each page
+    holds the next ten of the tag's public articles, newest first, whatever
+    else is published around them."""
+    with app.app_context():
+        tag, other = make_tag("rivers"), make_tag("hills")
+        for day in range(35):
+            make_article(
+                title=f"Tagged {day:02d}",
+                tags=[tag] if day % 2 == 0 else [other],
+                published_at=utcnow() - timedelta(days=day),
+            )
+        make_article(title="Tagged draft", tags=[tag], status=ArticleStatus.DRAFT)
+
+    def titles(page: int) -> list[str]:
+        html = client.get(f"/tag/rivers?page={page}").text
+        return re.findall(r">(Tagged \d\d)</a>", html)
+
+    expected = [f"Tagged {day:02d}" for day in range(0, 35, 2)]
+    assert titles(1) == expected[:10]
+    assert titles(2) == expected[10:]
+    assert client.get("/tag/rivers?page=3").status_code == 404

@@ -27,6 +27,7 @@ from blog.extensions import db
 from blog.http import page_number
 from blog.models import Article, Category, Tag, User
 from blog.pagecache import remembered
+from blog.pagination import IdPagination
 from blog.permissions import article_for_reader_or_404, moved_article_or_404
 
 bp = Blueprint("articles", __name__)
@@ -37,8 +38,13 @@ SEARCH_QUERY_MAX = 200
 def paginate(statement: Select[tuple[Article]]) -> Pagination:
     """One page of a listing; a page past the end is a 404, a non-number page 1."""
     per_page = current_app.config["ARTICLES_PER_PAGE"]
-    return db.paginate(
-        statement, page=page_number(), per_page=per_page, max_per_page=per_page
+    return IdPagination(
+        select=statement,
+        key=Article.id,
+        session=db.session(),
+        page=page_number(),
+        per_page=per_page,
+        max_per_page=per_page,
     )
 
 
@@ -169,7 +175,13 @@ def archive_bounds(year: int, month: int | None) -> tuple[datetime, datetime]:
 def search() -> str:
     query = request.args.get("q", "").strip()[:SEARCH_QUERY_MAX]
     statement = select_search(query)
-    page = paginate(statement) if statement is not None else None
+    page = None
+    if statement is not None:
+        # Ranked by relevance, which no index holds: plain OFFSET.
+        per_page = current_app.config["ARTICLES_PER_PAGE"]
+        page = db.paginate(
+            statement, page=page_number(), per_page=per_page, max_per_page=per_page
+        )
     snippets = snippets_for(page.items, query) if page else {}
     return render_template(
         "articles/search.html", query=query, page=page, snippets=snippets
