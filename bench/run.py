@@ -39,6 +39,7 @@ from typing import Any
 
 from bench.anchors import Anchor, anchors
 from bench.cases import (
+    ANCHOR_EQUIVALENT,
     LABELS,
     Case,
     Settings,
@@ -129,6 +130,14 @@ def case_keys(text: str) -> frozenset[str]:
 
 def chosen(cases: list[Case], keys: frozenset[str] | None) -> list[Case]:
     return [case for case in cases if keys is None or case.key in keys]
+
+
+def with_comparisons(keys: frozenset[str] | None) -> frozenset[str] | None:
+    """The chosen cases and what their ratios need: the ceiling's page and
+    the reference blogs' equivalent pages."""
+    if keys is None:
+        return None
+    return keys | {"ceiling_page"} | {ANCHOR_EQUIVALENT.get(key, key) for key in keys}
 
 
 def ensure_wrk() -> None:
@@ -430,12 +439,13 @@ def run(args: argparse.Namespace, argv: list[str]) -> dict[str, Any]:
                 results["blog"], results["memory"]["blog"], results["checks"] = (
                     measure_blog(database, manifest, settings, workdir, args.cases)
                 )
+            compared = with_comparisons(args.cases)
             results["ceiling"], results["memory"]["ceiling"] = measure_ceiling(
-                settings, workdir, args.cases
+                settings, workdir, compared
             )
             for anchor in refs:
                 results["anchors"][anchor.name] = measure_anchor(
-                    anchor, settings, args.cases
+                    anchor, settings, compared
                 )
                 results["anchor_memory_mib"][anchor.name] = anchor.memory_mib()
     finally:

@@ -4,8 +4,10 @@ bytes as well as by entries.
 SimpleCache counts entries only, and a page is 10 to 130 KB: 500 of the
 largest would hold 65 MB in every worker, and anyone can make new page-cache
 keys by adding a query string. This keeps the stored (pickled) values under
-CACHE_MAX_MIB per process, dropping the entries closest to expiry first, as
-SimpleCache does when over its count.
+CACHE_MAX_MIB per process, dropping the entries closest to expiry first (the
+oldest: every entry has the same timeout), as SimpleCache does when over its
+count. A value larger than a quarter of the budget is not kept at all: it
+would empty the cache for itself.
 """
 
 from __future__ import annotations
@@ -36,12 +38,16 @@ class BoundedSimpleCache(SimpleCache):
             return sum(len(value) for _expires, value in self._cache.values())
 
     def set(self, key: str, value: Any, timeout: Any = None) -> bool | None:
-        # SimpleCache prunes before storing; prune after too, so the budget
-        # holds with the new entry in it (the oldest go first, not this one).
-        stored = super().set(key, value, timeout)
+        dumped = self.serializer.dumps(value)
+        if len(dumped) > self.max_bytes // 4:
+            return False
         with self._lock:
             self._prune()
-        return stored
+            self._cache[key] = (self._normalize_timeout(timeout), dumped)
+            # Again with the new entry in: the budget holds after the store
+            # (the oldest go first, not this one).
+            self._prune()
+        return True
 
     def _over_threshold(self) -> bool:
         # Asked before each store (a page rendered, not a page served): summing

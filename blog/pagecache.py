@@ -73,6 +73,7 @@ CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 # the app (that the response may be stored, and until when).
 PAGE_KEY = "blog.page_key"
 PAGE_EXPIRES = "blog.page_expires"
+EXPIRY_AT_START = "blog.expiry_at_start"
 BUMPED_IN = "blog.version_bumped_in"  # session.info: the transaction that did
 # Raise when what remembered() stores changes shape, so that a cache shared
 # across a deploy (Redis) never hands new code an old value.
@@ -90,6 +91,7 @@ WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(note_page_expiry)
     app.after_request(prepare_page)
     listen_for_content_changes()
     with app.app_context():
@@ -256,12 +258,16 @@ def is_past(moment: datetime | None) -> bool:
 
 
 def remembered(name: str, compute: Callable[[], T]) -> T:
-    """Public data derived from the content (the site navigation, an
-    article's neighbours), computed once per content version for the pages
-    the page cache cannot hold: a logged-in reader's. The version is read in
-    the request's own transaction, so a value is never older than its key;
-    like a cached page, it expires when a scheduled article's time comes.
-    Values must pickle (Redis): plain tuples, not ORM objects."""
+    """What every reader is shown alike (the site navigation, an article's
+    own part of its page), computed once per content version for the pages
+    the page cache cannot hold: a logged-in reader's. Like a cached page, it
+    expires when a scheduled article's time comes. Values must pickle
+    (Redis): strings and plain tuples, not ORM objects.
+
+    The version is read in the request's transaction before compute() runs,
+    so what compute() reads is never older than its key. A view that hands
+    compute() content it loaded earlier calls pin_content_version() first:
+    PostgreSQL's READ COMMITTED shows every statement the latest commits."""
     version = snapshot_version()
     if version is None:
         return compute()
@@ -269,7 +275,9 @@ def remembered(name: str, compute: Callable[[], T]) -> T:
     key = f"memo:{MEMO_FORMAT}:{version}:{name}"
     entry: Remembered | None = cache_get(backend, key)
     if entry is None or entry.is_expired():
-        entry = Remembered(compute(), next_scheduled_publication())
+        # Read before computing, for the same reason as the version.
+        expires_at = next_scheduled_publication()
+        entry = Remembered(compute(), expires_at)
         cache_set(backend, key, entry)
     return entry.value
 
@@ -279,6 +287,12 @@ def snapshot_version() -> int | None:
     if "snapshot_version" not in g:
         g.snapshot_version = db.session.scalar(VERSION_QUERY)
     return g.snapshot_version
+
+
+def pin_content_version() -> None:
+    """Read the content version now, before the view loads the content it
+    will hand to remembered()."""
+    snapshot_version()
 
 
 @dataclass(frozen=True)
@@ -427,7 +441,7 @@ def prepare_page(response: Response) -> Response:
     """A page PageCache asked for, and may store: give it its validators and
     tell PageCache until when it holds. Anything personal (a cookie) or not a
     200 is left alone."""
-    if PAGE_KEY not in request.environ or request.endpoint not in CACHEABLE_ENDPOINTS:
+    if PAGE_KEY not in request.environ or EXPIRY_AT_START not in request.environ:
         return response
     if response.status_code != 200 or "Set-Cookie" in response.headers:
         return response
@@ -436,8 +450,17 @@ def prepare_page(response: Response) -> Response:
         response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
         response.headers["Cache-Control"] = PAGE_CACHE_CONTROL
         response.vary.add("Cookie")
-    request.environ[PAGE_EXPIRES] = next_scheduled_publication()
+    request.environ[PAGE_EXPIRES] = request.environ[EXPIRY_AT_START]
     return response
+
+
+def note_page_expiry() -> None:
+    """A page PageCache may store expires when the next scheduled article
+    appears: asked before the page reads anything, so an article whose time
+    comes while the page renders cannot be missing from a page that outlives
+    it."""
+    if PAGE_KEY in request.environ and request.endpoint in CACHEABLE_ENDPOINTS:
+        request.environ[EXPIRY_AT_START] = next_scheduled_publication()
 
 
 def next_scheduled_publication() -> datetime | None:

@@ -1,4 +1,4 @@
-"""Listings paged over ids first, so a deep page costs what the first does."""
+"""Listings paged over ids first, so a deep page costs little more than the first."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from flask_sqlalchemy.pagination import SelectPagination
 
 class IdPagination(SelectPagination):
     """Flask-SQLAlchemy's SelectPagination with a "deferred join": OFFSET
-    skips over the listing's ids, which its index holds, and only the page's
-    own rows are loaded with their author, category and tags. Plain OFFSET
-    built every skipped row with its joins: on the bench's 1,000 articles the
-    home page's page 100 took 12.7 ms against 7.4 ms for page 1. Takes `key`,
-    the primary-key column, besides SelectPagination's arguments."""
+    steps over the listing's ids only, and just the page's own rows are
+    loaded with their author, category and tags. Plain OFFSET built every
+    skipped row with its joins: on the bench's 1,000 articles (SQLite) the
+    home page's page 100 took 12.7 ms against 7.4 ms for page 1; now 7.0 ms.
+    Takes `key`, the primary-key column, besides SelectPagination's
+    arguments; the listing must hold one row per key (no joins that repeat
+    an article)."""
 
     def _query_items(self) -> list[Any]:
         select, key = self._query_args["select"], self._query_args["key"]

@@ -297,6 +297,7 @@ def test_query_strings_cannot_grow_a_worker_past_its_cache_budget(
     app = app_factory(CACHE_MAX_MIB=1)
     with app.app_context():
         make_article(slug="long", body_markdown="Many words. " * 4000)
+        make_article(slug="huge", body_markdown="Many words. " * 30000)
     client = app.test_client()
     backend = app.extensions["cache"][cache]
 
@@ -304,7 +305,14 @@ def test_query_strings_cannot_grow_a_worker_past_its_cache_budget(
         assert client.get(f"/articles/long?x={number}").status_code == 200
 
     assert backend.stored_bytes() <= 1024 * 1024
-    assert backend.has(f"page:{current_version(app)}:/articles/long?x=39")
+    newest = f"page:{current_version(app)}:/articles/long?x=39"
+    assert backend.has(newest)
+
+    # A page over a quarter of the budget is served, not kept: it would
+    # otherwise push every other page out.
+    assert client.get("/articles/huge").status_code == 200
+    assert not backend.has(f"page:{current_version(app)}:/articles/huge?")
+    assert backend.has(newest)
 
 
 def current_version(app) -> int:  # noqa: ANN001

@@ -26,7 +26,7 @@ from blog.comments.pages import render_article_page
 from blog.extensions import db
 from blog.http import page_number
 from blog.models import Article, Category, Tag, User
-from blog.pagecache import remembered
+from blog.pagecache import pin_content_version, remembered
 from blog.pagination import IdPagination
 from blog.permissions import article_for_reader_or_404, moved_article_or_404
 
@@ -101,6 +101,7 @@ def index() -> str:
 
 @bp.get("/articles/<slug>")
 def detail(slug: str) -> Response | tuple[str, int]:
+    pin_content_version()  # the article's page is remembered per version
     try:
         article = article_for_reader_or_404(slug)
     except NotFound:

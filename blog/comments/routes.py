@@ -25,6 +25,7 @@ from blog.errors import BlogError
 from blog.extensions import limiter
 from blog.forms import ButtonForm
 from blog.models import Comment, CommentStatus
+from blog.pagecache import pin_content_version
 from blog.permissions import (
     COMMENT_EDIT_WINDOW,
     article_for_reader_or_404,
@@ -91,6 +92,7 @@ RATE_LIMITED_MESSAGE = (
     on_breach=comment_limit_reached,
 )
 def create(slug: str) -> Page:
+    pin_content_version()  # a refused comment gets the article's page back
     if not current_user.is_authenticated:
         return login_to_comment(slug)
     article = article_for_reader_or_404(slug)

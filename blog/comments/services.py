@@ -20,7 +20,7 @@ from sqlalchemy import Select, Update, and_, bindparam, func, select, update
 from blog.comments.notifications import notify_new_comment
 from blog.errors import Conflict, InvalidInput, PermissionDenied
 from blog.extensions import db
-from blog.models import Article, ArticleStatus, Comment, CommentStatus, User, utcnow
+from blog.models import Article, Comment, CommentStatus, User, utcnow
 from blog.models.comment import BODY_MAX
 from blog.permissions import (
     can_delete_comment,
@@ -279,11 +279,7 @@ def count_new_comment(comment: Comment) -> None:
 # its clauses costs about as much as running it.
 @cache
 def lock_articles_statement() -> Select:
-    takes_comments = and_(
-        Article.comments_open,
-        Article.status == ArticleStatus.PUBLISHED,
-        Article.published_at <= bindparam("now"),
-    )
+    takes_comments = and_(Article.comments_open, Article.is_public(bindparam("now")))
     return (
         select(Article.id, takes_comments)
         .where(Article.id.in_(bindparam("article_ids", expanding=True)))

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from sqlalchemy import (
+    BindParameter,
     Column,
     ForeignKey,
     Index,
@@ -154,11 +155,12 @@ class Article(TimestampMixin, Base):
         return self.updated_at - self.published_at > timedelta(minutes=1)
 
     @classmethod
-    def is_public(cls, now: datetime | None = None):  # noqa: ANN206 - SQL expression
+    def is_public(cls, now: datetime | BindParameter | None = None):  # noqa: ANN206
         """The SQL condition matching is_published(): drafts and scheduled
-        articles are left out by comparing with the time of the query."""
+        articles are left out by comparing with the time of the query, or
+        with `now`, a time or a bind parameter (statements built once)."""
         return (cls.status == ArticleStatus.PUBLISHED) & (
-            cls.published_at <= (now or utcnow())
+            cls.published_at <= (utcnow() if now is None else now)
         )
 
     @classmethod
@@ -232,8 +234,7 @@ def article_by_slug_statement() -> Select[tuple[Article]]:
 
 @cache
 def neighbour_statements() -> tuple[Select, Select]:
-    public = Article.status == ArticleStatus.PUBLISHED
-    public &= Article.published_at <= bindparam("now")
+    public = Article.is_public(bindparam("now"))
     at, article_id = bindparam("published_at"), bindparam("article_id")
     older = (
         select(Article.slug, Article.title)
