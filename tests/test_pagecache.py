@@ -271,22 +271,63 @@ def test_logged_in_readers_see_an_edited_article_at_once(app, client_as) -> None
     assert '<meta property="article:tag" content="later">' in page
 
 
-def test_a_logged_in_article_page_asks_four_questions_once_warm(
+def test_a_logged_in_article_page_asks_three_questions_once_warm(
     app, client_as, count_queries
 ) -> None:
-    """The content version, the reader, the article and its discussion: the
-    rest (the article's own part, its neighbours, the navigation) comes from
-    what the first view remembered."""
+    """The content version, the reader and the article: the rest (the
+    article's own part, its neighbours, the navigation, and the discussion as
+    readers without a comment there see it) comes from what the first view
+    remembered."""
     publish_cached_article(app)
+    with app.app_context():
+        article = db.session.scalar(db.select(Article))
+        make_comment(article, make_user(), body_markdown="Someone else's words")
     reader, _ = client_as(Role.READER)
     reader.get("/articles/cached")
 
     with count_queries() as queries:
-        assert reader.get("/articles/cached").status_code == 200
+        page = reader.get("/articles/cached")
 
+    assert page.status_code == 200 and "Someone else" in page.text
     asked = [" ".join(query.split())[:60] for query in queries]
-    assert len(queries) == 4, asked
-    assert sum("FROM comments" in query for query in queries) == 1, asked
+    assert len(queries) == 3, asked
+    assert not any("FROM comments" in query for query in queries), asked
+
+
+def test_readers_share_a_discussion_until_they_take_part_in_it(
+    app, client_as
+) -> None:
+    """Readers without a comment on the article see the same discussion,
+    rendered once; one who has commented sees their own comment (pending
+    too) with Edit and Delete links, and a moderator their buttons, never
+    anyone else."""
+    publish_cached_article(app)
+    with app.app_context():
+        article = db.session.scalar(db.select(Article))
+        make_comment(article, make_user(), body_markdown="A first word")
+    first, _ = client_as(Role.READER)
+    second, _ = client_as(Role.READER)
+    shared = first.get("/articles/cached").text
+    assert "A first word" in shared and ">Reply<" in shared
+    assert ">Edit<" not in shared and ">Delete<" not in shared
+
+    response = second.post(
+        "/articles/cached/comments",
+        data={"body": "My own reply", "csrf_token": "unused in tests"},
+    )
+    assert response.status_code == 303
+    own = second.get("/articles/cached").text
+    others = first.get("/articles/cached").text
+
+    # A first comment waits for approval: shown to its author alone.
+    assert "My own reply" in own and "Awaiting moderation" in own
+    assert ">Edit<" in own and ">Delete<" in own
+    assert "My own reply" not in others and "Awaiting moderation" not in others
+    assert ">Edit<" not in others and ">Delete<" not in others
+    editor, _ = client_as(Role.EDITOR)
+    moderated = editor.get("/articles/cached").text
+    assert 'value="hide"' in moderated and ">Edit<" not in moderated
+    assert 'value="hide"' not in first.get("/articles/cached").text
 
 
 def test_query_strings_cannot_grow_a_worker_past_its_cache_budget(

@@ -80,6 +80,11 @@ class Comment(Base):
         )
 
     @classmethod
+    def select_commenter_ids(cls, article_id: int) -> Select[tuple[int | None]]:
+        """Everyone who has a comment on the article, in any state."""
+        return select(cls.author_id).where(cls.article_id == article_id).distinct()
+
+    @classmethod
     def select_for_moderation(
         cls, status: CommentStatus, *, article_author_id: int | None
     ) -> Select[tuple[Comment]]:
