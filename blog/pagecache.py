@@ -75,8 +75,9 @@ PAGE_KEY = "blog.page_key"
 PAGE_EXPIRES = "blog.page_expires"
 EXPIRY_AT_START = "blog.expiry_at_start"
 BUMPED_IN = "blog.version_bumped_in"  # session.info: the transaction that did
-# Raise when what remembered() stores changes shape, so that a cache shared
-# across a deploy (Redis) never hands new code an old value.
+# Raise when what remembered() stores changes shape, or a template it renders
+# changes, so that a cache shared across a deploy (Redis) never hands new code
+# an old value.
 MEMO_FORMAT = 2
 VERSION_QUERY = select(SiteState.content_version).where(SiteState.id == STATE_ROW_ID)
 BUMP = (

@@ -294,9 +294,7 @@ def test_a_logged_in_article_page_asks_three_questions_once_warm(
     assert not any("FROM comments" in query for query in queries), asked
 
 
-def test_readers_share_a_discussion_until_they_take_part_in_it(
-    app, client_as
-) -> None:
+def test_readers_share_a_discussion_until_they_take_part_in_it(app, client_as) -> None:
     """Readers without a comment on the article see the same discussion,
     rendered once; one who has commented sees their own comment (pending
     too) with Edit and Delete links, and a moderator their buttons, never
@@ -359,3 +357,39 @@ def test_query_strings_cannot_grow_a_worker_past_its_cache_budget(
 def current_version(app) -> int:  # noqa: ANN001
     with app.app_context():
         return db.session.scalar(db.select(SiteState.content_version))
+
+
+def test_a_shared_discussion_follows_the_article_and_its_commenters(
+    app, client_as
+) -> None:
+    """What every reader without a comment sees moves with the content: a
+    commenter's new name, a comment from a deleted account, comments
+    closing; and ?reply_to= still puts the form under the comment."""
+    publish_cached_article(app)
+    with app.app_context():
+        article = db.session.scalar(db.select(Article))
+        commenter = make_user(display_name="Old Name")
+        comment = make_comment(article, commenter, body_markdown="Worth a reply")
+        orphan = make_comment(article, None, body_markdown="From a gone account")
+        comment_id, orphan_id = comment.id, orphan.id
+        commenter_id, article_id = commenter.id, article.id
+    reader, _ = client_as(Role.READER)
+    page = reader.get("/articles/cached").text
+    assert "Old Name" in page and "From a gone account" in page
+    assert page.count(">Reply<") == 2 and ">Delete<" not in page
+
+    reply = reader.get(f"/articles/cached?reply_to={comment_id}").text
+    form_at = reply.index('id="reply-form"')
+    assert reply.index(f'id="comment-{comment_id}"') < form_at
+    assert form_at < reply.index(f'id="comment-{orphan_id}"')
+
+    with app.app_context():
+        db.session.get(User, commenter_id).display_name = "New Name"
+        db.session.commit()
+    assert "New Name" in reader.get("/articles/cached").text
+
+    with app.app_context():
+        db.session.get(Article, article_id).comments_open = False
+        db.session.commit()
+    closed = reader.get("/articles/cached").text
+    assert "Comments are closed" in closed and ">Reply<" not in closed

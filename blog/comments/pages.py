@@ -96,7 +96,7 @@ class AnyReader:
     no account's id, so no comment is theirs to edit or delete."""
 
     is_authenticated = True
-    id = -1
+    id = -1  # ids start at 1; not None, which a deleted author's comments hold
 
     def has_role(self, role: Role) -> bool:
         return Role.READER.at_least(role)
@@ -116,13 +116,16 @@ def shared_discussion_for(viewer: User | Any, article: Article) -> str | None:
 
 
 def render_shared_discussion(article: Article) -> SharedDiscussion:
-    commenters = db.session.scalars(Comment.select_commenter_ids(article.id))
+    thread = build_thread(article, AnyReader())
+    # Asked after the thread: on PostgreSQL each statement sees the latest
+    # commits, so the set holds at least every author the thread shows.
+    commenters = frozenset(db.session.scalars(Comment.select_commenter_ids(article.id)))
     return SharedDiscussion(
-        commenter_ids=frozenset(commenters),
+        commenter_ids=commenters,
         html=render_template(
             "comments/_thread.html",
             article=article,
-            thread=build_thread(article, AnyReader()),
+            thread=thread,
             reply_target=None,
             article_path=url_for("articles.detail", slug=article.slug),
         ),
