@@ -15,7 +15,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_sqlalchemy.pagination import Pagination
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import ColumnElement, Select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import NotFound
@@ -35,10 +35,13 @@ bp = Blueprint("articles", __name__)
 SEARCH_QUERY_MAX = 200
 
 
-def paginate(statement: Select[tuple[Article]]) -> Pagination:
-    """One page of a listing; a page past the end is a 404, a non-number page 1."""
+def paginate(statement: Select[tuple[Article]], *, by_ids: bool = True) -> Pagination:
+    """One page of a listing; a page past the end is a 404, a non-number page 1.
+    Pages are cut from the listing's ids first (IdPagination), unless its order
+    is one no index holds (by_ids=False: search's relevance)."""
     per_page = current_app.config["ARTICLES_PER_PAGE"]
-    return IdPagination(
+    pagination = IdPagination if by_ids else SelectPagination
+    return pagination(
         select=statement,
         key=Article.id,
         session=db.session(),
@@ -176,13 +179,7 @@ def archive_bounds(year: int, month: int | None) -> tuple[datetime, datetime]:
 def search() -> str:
     query = request.args.get("q", "").strip()[:SEARCH_QUERY_MAX]
     statement = select_search(query)
-    page = None
-    if statement is not None:
-        # Ranked by relevance, which no index holds: plain OFFSET.
-        per_page = current_app.config["ARTICLES_PER_PAGE"]
-        page = db.paginate(
-            statement, page=page_number(), per_page=per_page, max_per_page=per_page
-        )
+    page = paginate(statement, by_ids=False) if statement is not None else None
     snippets = snippets_for(page.items, query) if page else {}
     return render_template(
         "articles/search.html", query=query, page=page, snippets=snippets
