@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import (
     Mapped,
     WriteOnlyMapped,
+    defer,
     joinedload,
     mapped_column,
     relationship,
@@ -223,11 +224,19 @@ listen_for_create_all(Article.__table__)
 @cache
 def article_by_slug_statement() -> Select[tuple[Article]]:
     """An article page's article, with its byline and category. Its tags
-    load when first asked for: the page renders them once per content
-    version (blog.comments.pages.ArticleParts)."""
+    and body load when first asked for: the page renders them once per
+    content version (blog.comments.pages.ArticleParts)."""
     return (
         select(Article)
-        .options(joinedload(Article.author), joinedload(Article.category))
+        .options(
+            joinedload(Article.author),
+            joinedload(Article.category),
+            # Tens of KB a row that only ArticleParts reads, once a version;
+            # a comment's POST never does.
+            defer(Article.body_markdown),
+            defer(Article.body_html),
+            defer(Article.body_text),
+        )
         .where(Article.slug == bindparam("slug"))
     )
 
