@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app blog
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint install install-test clean
+.PHONY: run test test-slow test-browser test-all lint typecheck hooks install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,16 +29,35 @@ run: install
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## Lint, check formatting, and run the whole test suite (browser tests aside)
-test: install-test lint
-	$(BIN)/pytest -m "not browser"
+## Lint, check formatting and types, then the fast suite with its coverage floor
+## (slow and browser tests aside: `make test-slow`, `make test-browser`)
+test: install-test lint typecheck
+	$(BIN)/pytest -m "not browser and not slow" --cov --cov-report=term
+
+## The slow tests: real servers under load (SQLite, or BLOG_TEST_DATABASE_URL)
+test-slow: install-test
+	$(BIN)/pytest -m "slow and not browser"
+
+## The browser tests: headless Chromium against a live server
+test-browser: install-test
+	$(BIN)/pytest -m browser tests/browser
+
+## Everything CI runs on SQLite
+test-all: test test-slow test-browser
 
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+typecheck: install-test
+	$(BIN)/mypy blog
+
+## Run lint, format and type checks before each commit (.pre-commit-config.yaml)
+hooks: install-test
+	$(BIN)/pre-commit install
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .coverage
 
 # The benchmark (bench/): see README.md, "Performance".
 .PHONY: bench bench-cluster

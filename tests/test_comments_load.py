@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from http.cookiejar import CookieJar
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, select
 
 from blog import create_app
@@ -33,6 +34,9 @@ from blog.extensions import db
 from blog.models import Article, Comment
 from tests.conftest import TEST_DATABASE_URL, fresh_postgres_schema
 from tests.factories import PASSWORD, make_article, make_user
+
+# Starts gunicorn and waits for it: run by `make test-slow` and CI, not `make test`.
+pytestmark = pytest.mark.slow
 
 log = logging.getLogger(__name__)
 
