@@ -9,16 +9,15 @@ from typing import Any
 
 import click
 from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
-from blog import cli, errors, pagecache, security, templating
+from blog import cache as page_cache
+from blog import cli, errors, security, templating
 from blog.config import load_config
+from blog.database import configure_engine
 from blog.extensions import cache, csrf, db, limiter, login_manager
 from blog.models.base import include_in_migrations, render_migration_item
-from blog.transactions import may_write
 
 # migrations/ sits beside the package at the top of the repository.
 MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -48,11 +47,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     trust_proxies(app)
 
     register_blueprints(app)
-    pagecache.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
+    # Last: the middleware reads the views' cache rules, and memo keys the
+    # templates and filters.
+    page_cache.init_app(app)
     return app
 
 
@@ -60,38 +61,6 @@ def configure_logging(app: Flask) -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
-
-
-def configure_engine(engine: Engine, config: dict[str, Any]) -> None:
-    """SQLite: WAL so readers never wait for the writer, foreign keys enforced,
-    a busy timeout so a writer waits for the lock instead of failing, and the
-    page cache and mmap window the settings give."""
-    if engine.dialect.name != "sqlite":
-        return
-    pragmas = [
-        "PRAGMA journal_mode=WAL",
-        "PRAGMA synchronous=NORMAL",
-        "PRAGMA foreign_keys=ON",
-        f"PRAGMA busy_timeout={config['SQLITE_BUSY_TIMEOUT'] * 1000:d}",
-        f"PRAGMA cache_size=-{config['SQLITE_CACHE_MIB'] * 1024:d}",
-        f"PRAGMA mmap_size={config['SQLITE_MMAP_MIB'] * 1024 * 1024:d}",
-    ]
-
-    @event.listens_for(engine, "connect")
-    def set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-        # Let SQLAlchemy's "begin" event below choose how each transaction starts.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        for pragma in pragmas:
-            cursor.execute(pragma)
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def begin_transaction(connection: Any) -> None:
-        # Which transactions take the write lock up front: see transactions.py.
-        connection.exec_driver_sql(
-            "BEGIN IMMEDIATE" if may_write() else "BEGIN DEFERRED"
         )
 
 

@@ -61,6 +61,10 @@ class DefaultConfig:
     # Accounts and articles per page in the studio.
     USERS_PER_PAGE = 50
     STUDIO_ARTICLES_PER_PAGE = 25
+    # Comments per page of the studio's moderation queue.
+    MODERATION_COMMENTS_PER_PAGE = 50
+    # Images per page of the studio's uploads.
+    UPLOADS_PER_PAGE = 25
     # Largest image upload, in bytes.
     UPLOAD_MAX_BYTES = 5 * 1024 * 1024
     # Largest request body accepted, in bytes: an upload plus its form fields.
@@ -93,6 +97,8 @@ INTEGER_SETTINGS = (
     "ARTICLES_PER_PAGE",
     "USERS_PER_PAGE",
     "STUDIO_ARTICLES_PER_PAGE",
+    "MODERATION_COMMENTS_PER_PAGE",
+    "UPLOADS_PER_PAGE",
     "MAX_CONTENT_LENGTH",
     "UPLOAD_MAX_BYTES",
     "SQLITE_BUSY_TIMEOUT",
@@ -200,7 +206,7 @@ def configure_cache(config: dict[str, Any]) -> None:
         config.setdefault("CACHE_TYPE", "RedisCache")
         config.setdefault("CACHE_REDIS_URL", config["REDIS_URL"])
     else:
-        config.setdefault("CACHE_TYPE", "blog.caching.BoundedSimpleCache")
+        config.setdefault("CACHE_TYPE", "blog.cache.backend.BoundedCache")
         config.setdefault("CACHE_THRESHOLD", 500)
     config.setdefault("CACHE_KEY_PREFIX", "blog:")
     config.setdefault("CACHE_DEFAULT_TIMEOUT", 3600)

@@ -32,10 +32,6 @@ class PermissionDenied(BlogError):
     status_code = 403
 
 
-class NotFound(BlogError):
-    status_code = 404
-
-
 class Conflict(BlogError):
     status_code = 409
 

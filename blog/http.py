@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Response, abort, current_app, request, url_for
@@ -39,7 +40,7 @@ def page_number() -> int:
     return page
 
 
-def absolute_url(endpoint: str, **values: object) -> str:
+def absolute_url(endpoint: str, **values: Any) -> str:
     """An absolute link for mail and feeds, on BLOG_SITE_URL: never on the
     request's Host header, which would let a client choose where a password
     reset link points."""

@@ -1,11 +1,17 @@
-"""Who may see and change what: the one place each rule is decided."""
+"""Who may see and change what: the one place each rule is decided.
+
+Every rule asks about a `Viewer`: a `User`, the anonymous reader
+(`AnonymousReader`), the reader a shared discussion is rendered for
+(`SHARED_READER`), or a snapshot of the current user (`current_viewer()`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import wraps
-from typing import Any
+from typing import Any, Protocol
 
 from flask import abort
 from flask_login import current_user
@@ -14,24 +20,72 @@ from sqlalchemy.orm import joinedload
 
 from blog.extensions import db
 from blog.models import (
+    AnonymousReader,
     Article,
     ArticleRedirect,
     Comment,
     CommentStatus,
     Role,
-    User,
     utcnow,
 )
 
 
-def can_edit_article(user: User | Any, article: Article) -> bool:
+class Viewer(Protocol):
+    """Whoever a page is shown to, as the rules below ask about them."""
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    @property
+    def account_id(self) -> int | None:
+        """Their account's id; None for anyone who owns nothing."""
+
+    def has_role(self, role: Role) -> bool: ...
+
+
+@dataclass(frozen=True)
+class SignedInViewer:
+    """The current user, read once from Flask-Login's proxy: a page asks
+    about its viewer once per comment, and a plain object answers faster."""
+
+    account_id: int
+    role: Role
+    is_authenticated: bool = True
+
+    def has_role(self, role: Role) -> bool:
+        return self.role.at_least(role)
+
+
+@dataclass(frozen=True)
+class SharedReader:
+    """Any logged-in reader who has no comment on an article and may not
+    moderate it: a shared discussion is rendered once for all of them. They
+    may reply, and own nothing."""
+
+    account_id: None = None
+    is_authenticated: bool = True
+
+    def has_role(self, role: Role) -> bool:
+        return Role.READER.at_least(role)
+
+
+SHARED_READER = SharedReader()
+
+
+def current_viewer() -> Viewer:
+    if not current_user.is_authenticated:
+        return AnonymousReader()
+    return SignedInViewer(account_id=current_user.id, role=current_user.role)
+
+
+def can_edit_article(user: Viewer, article: Article) -> bool:
     """Authors edit their own articles; editors and admins edit all."""
     if not user.is_authenticated or not user.has_role(Role.AUTHOR):
         return False
-    return user.has_role(Role.EDITOR) or article.author_id == user.id
+    return user.has_role(Role.EDITOR) or article.author_id == user.account_id
 
 
-def can_see_article(user: User | Any, article: Article) -> bool:
+def can_see_article(user: Viewer, article: Article) -> bool:
     return article.is_published() or can_edit_article(user, article)
 
 
@@ -86,29 +140,29 @@ def require_role(role: Role) -> Callable[[Callable[..., Any]], Callable[..., Any
 COMMENT_EDIT_WINDOW = timedelta(minutes=15)
 
 
-def can_moderate_article(user: User | Any, article: Article) -> bool:
+def can_moderate_article(user: Viewer, article: Article) -> bool:
     """Who keeps an article's discussion clean: whoever may edit the article
     (its author, editors, admins)."""
     return can_edit_article(user, article)
 
 
-def can_moderate_comment(user: User | Any, comment: Comment) -> bool:
+def can_moderate_comment(user: Viewer, comment: Comment) -> bool:
     return can_moderate_article(user, comment.article)
 
 
-def can_comment(user: User | Any, article: Article) -> bool:
+def can_comment(user: Viewer, article: Article) -> bool:
     """Logged-in users comment on published articles whose comments are open."""
     return bool(
         user.is_authenticated and article.comments_open and article.is_published()
     )
 
 
-def is_own_comment(user: User | Any, comment: Comment) -> bool:
-    return bool(user.is_authenticated and comment.author_id == user.id)
+def is_own_comment(user: Viewer, comment: Comment) -> bool:
+    return user.account_id is not None and comment.author_id == user.account_id
 
 
 def can_read_comment(
-    user: User | Any, comment: Comment, *, is_moderator: bool | None = None
+    user: Viewer, comment: Comment, *, is_moderator: bool | None = None
 ) -> bool:
     """Visible comments are public; a pending one shows to its author and to
     moderators; hidden and spam ones to moderators; a deleted one to nobody."""
@@ -124,7 +178,7 @@ def can_read_comment(
 
 
 def can_edit_comment(
-    user: User | Any, comment: Comment, now: datetime | None = None
+    user: Viewer, comment: Comment, now: datetime | None = None
 ) -> bool:
     """Its author, within COMMENT_EDIT_WINDOW of posting, while it is shown."""
     if not is_own_comment(user, comment):
@@ -135,7 +189,7 @@ def can_edit_comment(
 
 
 def can_delete_comment(
-    user: User | Any, comment: Comment, *, is_moderator: bool | None = None
+    user: Viewer, comment: Comment, *, is_moderator: bool | None = None
 ) -> bool:
     """Its author at any time, and the article's moderators."""
     if comment.status is CommentStatus.DELETED:

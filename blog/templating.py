@@ -10,6 +10,7 @@ from flask import Flask, current_app, request, url_for
 
 from blog.http import absolute_url
 from blog.models import Role
+from blog.models.search import SEARCH_QUERY_MAX
 from blog.rendering import word_count
 
 WORDS_PER_MINUTE = 220
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["has_endpoint"] = has_endpoint
     app.jinja_env.globals["canonical_url"] = canonical_url
     app.jinja_env.globals["absolute_url"] = absolute_url
+    app.jinja_env.globals["SEARCH_QUERY_MAX"] = SEARCH_QUERY_MAX
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -50,6 +50,7 @@ def import_post(meta: dict[str, Any], body: str) -> ImportOutcome:
         raise InvalidInput("the file has no article text after the front matter")
     slug = text_value(meta, "slug", required=False) or make_slug(title, SLUG_MAX)
     existing = db.session.scalar(db.select(Article).where(Article.slug == slug))
+    published_at = publication_time(meta.get("date"), existing)
     fields = ArticleFields(
         title=title,
         body_markdown=body.strip() + "\n",
@@ -58,11 +59,11 @@ def import_post(meta: dict[str, Any], body: str) -> ImportOutcome:
         category_name=text_value(meta, "category", required=False) or None,
         tag_names=tag_list(meta.get("tags")),
         status=status_value(meta.get("status")),
-        published_at=publication_time(meta.get("date"), existing),
+        published_at=published_at,
     )
-    if existing is None and fields.published_at <= utcnow():
+    if existing is None and published_at <= utcnow():
         # A new import of an old article was not "updated" when it was imported.
-        fields.updated_at = fields.published_at
+        fields.updated_at = published_at
     author = find_or_add_author(author_name)
     article = save_article(
         article=existing, fields=fields, author=author, editor=author

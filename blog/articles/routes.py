@@ -21,18 +21,17 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
+from blog.articles.page import ArticlePage
 from blog.articles.search import select_search, snippets_for
-from blog.comments.pages import render_article_page
+from blog.cache import public_page, remembered
 from blog.extensions import db
 from blog.http import page_number
 from blog.models import Article, Category, Tag, User
-from blog.pagecache import pin_content_version, remembered
+from blog.models.search import SEARCH_QUERY_MAX
 from blog.pagination import IdPagination
 from blog.permissions import article_for_reader_or_404, moved_article_or_404
 
 bp = Blueprint("articles", __name__)
-
-SEARCH_QUERY_MAX = 200
 
 
 def paginate(statement: Select[tuple[Article]], *, by_ids: bool = True) -> Pagination:
@@ -58,13 +57,6 @@ def listing_or_404(statement: Select[tuple[Article]]) -> Pagination:
     if page.total == 0:
         abort(404)
     return page
-
-
-def one_or_404(statement: Select) -> object:
-    found = db.session.scalar(statement)
-    if found is None:
-        abort(404)
-    return found
 
 
 @bp.app_context_processor
@@ -97,19 +89,20 @@ def categories_in_use() -> list[NavigationLink]:
 
 
 @bp.get("/")
+@public_page
 def index() -> str:
     page = paginate(Article.select_published())
     return render_template("articles/index.html", page=page)
 
 
 @bp.get("/articles/<slug>")
+@public_page
 def detail(slug: str) -> Response | tuple[str, int]:
-    pin_content_version()  # the article's page is remembered per version
     try:
         article = article_for_reader_or_404(slug)
     except NotFound:
         return redirect_from_old_slug(slug)
-    return render_article_page(article)
+    return ArticlePage.for_current_viewer(article).render()
 
 
 def redirect_from_old_slug(slug: str) -> Response:
@@ -119,20 +112,23 @@ def redirect_from_old_slug(slug: str) -> Response:
 
 
 @bp.get("/category/<slug>")
+@public_page
 def by_category(slug: str) -> str:
-    category = one_or_404(Category.select_by_slug(slug))
+    category = db.one_or_404(Category.select_by_slug(slug))
     return scoped_listing(Article.category == category, "category", slug, category.name)
 
 
 @bp.get("/tag/<slug>")
+@public_page
 def by_tag(slug: str) -> str:
-    tag = one_or_404(Tag.select_by_slug(slug))
+    tag = db.one_or_404(Tag.select_by_slug(slug))
     return scoped_listing(Article.tags.contains(tag), "tag", slug, tag.name)
 
 
 @bp.get("/author/<slug>")
+@public_page
 def by_author(slug: str) -> str:
-    author = one_or_404(User.select_by_slug(slug))
+    author = db.one_or_404(User.select_by_slug(slug))
     return scoped_listing(Article.author == author, "author", slug, author.display_name)
 
 
@@ -152,6 +148,7 @@ def scoped_listing(
 
 @bp.get("/archive/<int:year>")
 @bp.get("/archive/<int:year>/<int:month>")
+@public_page
 def archive(year: int, month: int | None = None) -> str:
     start, end = archive_bounds(year, month)
     page = paginate(Article.select_published_between(start, end))
@@ -176,6 +173,7 @@ def archive_bounds(year: int, month: int | None) -> tuple[datetime, datetime]:
 
 
 @bp.get("/search")
+@public_page
 def search() -> str:
     query = request.args.get("q", "").strip()[:SEARCH_QUERY_MAX]
     statement = select_search(query)

@@ -8,9 +8,10 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from blog.errors import BlogError, Conflict, InvalidInput
+from blog.articles.signals import public_article_changed
+from blog.database import write_transaction
+from blog.errors import Conflict, InvalidInput
 from blog.extensions import db
-from blog.feeds.websub import announce
 from blog.models import (
     Article,
     ArticleRedirect,
@@ -52,35 +53,42 @@ def save_article(
     *, article: Article | None, fields: ArticleFields, author: User, editor: User
 ) -> Article:
     """Create the article, or update it keeping its previous text as a revision.
-    Markdown is rendered and sanitised here, once."""
+    Markdown is rendered and sanitised here, once, before the write lock."""
     fields = cleaned(fields)
     check_fields(fields)
+    rendered = render_body(fields.body_markdown)
     was_public = article is not None and article.is_published()
-    # No autoflush: the lookups below must not write a half-filled article.
-    with db.session.no_autoflush:
-        if article is None:
-            article = Article(author=author)
-        elif (article.title, article.body_markdown) != (
-            fields.title,
-            fields.body_markdown,
-        ):
-            keep_revision(article, editor)
-        try:
-            apply_fields(article, fields)
-        except BlogError:
-            db.session.rollback()
-            raise
-        db.session.add(article)
     try:
-        db.session.commit()
+        with write_transaction(), db.session.no_autoflush:
+            # No autoflush: the lookups must not write a half-filled article.
+            if article is None:
+                article = Article(author=author)
+            elif (article.title, article.body_markdown) != (
+                fields.title,
+                fields.body_markdown,
+            ):
+                keep_revision(article, editor)
+            apply_fields(article, fields, rendered)
+            db.session.add(article)
     except IntegrityError as error:
-        db.session.rollback()
         raise Conflict(
-            f"The slug {article.slug!r} is taken by another article."
+            f"The slug {fields.slug or article.slug!r} is taken by another article."
         ) from error
     if was_public or article.is_published():
-        announce(article)  # a draft's feeds are nobody's business yet
+        # A draft's feeds are nobody's business yet.
+        public_article_changed.send(article)
     return article
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    html: str
+    text: str
+
+
+def render_body(markdown: str) -> RenderedBody:
+    html = render_article(markdown)
+    return RenderedBody(html=html, text=plain_text_of(html))
 
 
 def cleaned(fields: ArticleFields) -> ArticleFields:
@@ -109,12 +117,11 @@ def check_fields(fields: ArticleFields) -> None:
         raise InvalidInput("A published article needs a publication time.")
 
 
-def apply_fields(article: Article, fields: ArticleFields) -> None:
+def apply_fields(article: Article, fields: ArticleFields, body: RenderedBody) -> None:
     article.title = fields.title.strip()
     change_slug(article, fields.slug or article.slug or new_slug(article.title))
     article.body_markdown = fields.body_markdown
-    article.body_html = render_article(fields.body_markdown)
-    article.body_text = plain_text_of(article.body_html)
+    article.body_html, article.body_text = body.html, body.text
     article.updated_at = fields.updated_at or utcnow()
     article.summary = fields.summary.strip() or first_paragraph_text(
         fields.body_markdown
@@ -164,19 +171,19 @@ def publication_time(article: Article | None) -> datetime:
 def unpublish_article(*, article: Article) -> Article:
     """Back to draft: out of every listing, feed and search at once."""
     was_public = article.is_published()
-    article.status = ArticleStatus.DRAFT
-    article.published_at = None
-    article.updated_at = utcnow()
-    db.session.commit()
+    with write_transaction():
+        article.status = ArticleStatus.DRAFT
+        article.published_at = None
+        article.updated_at = utcnow()
     if was_public:
-        announce(article)
+        public_article_changed.send(article)
     return article
 
 
 def delete_article(*, article: Article) -> None:
     """Delete the article with its comments, revisions and old URLs."""
-    db.session.delete(article)
-    db.session.commit()
+    with write_transaction():
+        db.session.delete(article)
 
 
 def restore_revision(*, article: Article, revision: Revision, editor: User) -> Article:

@@ -24,12 +24,15 @@ from blog.auth.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
+from blog.cache import exempt_blueprint
 from blog.errors import BlogError
 from blog.extensions import limiter
-from blog.forms import ButtonForm
+from blog.forms import ButtonForm, add_error, text_of
 from blog.http import safe_next_url
+from blog.models.user import DELETED_USER_NAME
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+exempt_blueprint(bp, "forms with a CSRF token, and a reader's own account")
 
 Page = Response | str | tuple[str, int]
 
@@ -52,12 +55,12 @@ def register() -> Page:
     if form.validate_on_submit():
         try:
             user = services.register_user(
-                email=form.email.data,
-                display_name=form.display_name.data,
-                password=form.password.data,
+                email=text_of(form.email),
+                display_name=text_of(form.display_name),
+                password=text_of(form.password),
             )
         except BlogError as error:
-            form.email.errors.append(error.message)
+            add_error(form.email, error.message)
         else:
             login_user(user)
             flash(f"Welcome, {user.display_name}. Your account is ready.")
@@ -89,10 +92,10 @@ def login() -> Page:
     if form.validate_on_submit():
         try:
             user = services.authenticate(
-                email=form.email.data, password=form.password.data
+                email=text_of(form.email), password=text_of(form.password)
             )
         except BlogError as error:
-            form.password.errors.append(error.message)
+            add_error(form.password, error.message)
         else:
             login_user(user, remember=form.remember.data)
             flash(f"Welcome back, {user.display_name}.")
@@ -125,7 +128,9 @@ def account_page(**forms: object) -> str:
     )
     forms.setdefault("password_form", PasswordChangeForm(formdata=None))
     forms.setdefault("delete_form", DeleteAccountForm(formdata=None))
-    return render_template("auth/account.html", **forms)
+    return render_template(
+        "auth/account.html", deleted_user_name=DELETED_USER_NAME, **forms
+    )
 
 
 @bp.get("/account")
@@ -142,11 +147,11 @@ def update_profile() -> Page:
         try:
             services.update_profile(
                 user=current_user,
-                display_name=form.display_name.data,
+                display_name=text_of(form.display_name),
                 notify_replies=form.notify_replies.data,
             )
         except BlogError as error:
-            form.display_name.errors.append(error.message)
+            add_error(form.display_name, error.message)
         else:
             flash("Your profile is saved.")
             return redirect(url_for("auth.account"), code=303)
@@ -161,11 +166,11 @@ def change_password() -> Page:
         try:
             user = services.change_password(
                 user=current_user,
-                current_password=form.current_password.data,
-                new_password=form.password.data,
+                current_password=text_of(form.current_password),
+                new_password=text_of(form.password),
             )
         except BlogError as error:
-            form.current_password.errors.append(error.message)
+            add_error(form.current_password, error.message)
         else:
             # The session id carries the password; renew it to stay logged in here.
             login_user(user)
@@ -181,13 +186,16 @@ def delete_account() -> Page:
     if form.validate_on_submit():
         try:
             services.delete_account(
-                user=current_user, password=form.current_password.data
+                user=current_user, password=text_of(form.current_password)
             )
         except BlogError as error:
-            form.current_password.errors.append(error.message)
+            add_error(form.current_password, error.message)
         else:
             logout_user()
-            flash("Your account is deleted. Your comments remain as “deleted user”.")
+            flash(
+                "Your account is deleted. Your comments remain as "
+                f"“{DELETED_USER_NAME}”."
+            )
             return redirect(url_for("articles.index"), code=303)
     return account_page(delete_form=form), 400
 
@@ -199,7 +207,7 @@ def delete_account() -> Page:
 def request_reset() -> Page:
     form = ResetRequestForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        services.request_password_reset(text_of(form.email))
         return render_template("auth/reset_sent.html", email=form.email.data)
     return render_template("auth/reset_request.html", form=form), form_status()
 
@@ -213,9 +221,9 @@ def reset_password(token: str) -> Page:
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(token=token, new_password=form.password.data)
+            services.reset_password(token=token, new_password=text_of(form.password))
         except BlogError as error:
-            form.password.errors.append(error.message)
+            add_error(form.password, error.message)
         else:
             flash("Your password is set. You can log in with it now.")
             return redirect(url_for("auth.login"), code=303)

@@ -10,6 +10,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from blog.database import write_transaction
 from blog.errors import Conflict, InvalidInput, PermissionDenied
 from blog.extensions import db, login_manager
 from blog.http import absolute_url
@@ -59,17 +60,17 @@ def create_user(
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
         raise InvalidInput(f"{email!r} is not an email address.")
+    password_hash = None
     if password is not None:
         check_password_rules(password, email)
-    if db.session.scalar(User.select_by_email(email)) is not None:
-        raise Conflict(f"An account for {email} exists already.")
-    user = new_user(email=email, display_name=display_name, role=role)
-    if password is not None:
-        user.set_password(password)
+        password_hash = generate_password_hash(password)  # slow: before the lock
     try:
-        db.session.commit()
+        with write_transaction():
+            if db.session.scalar(User.select_by_email(email)) is not None:
+                raise Conflict(f"An account for {email} exists already.")
+            user = new_user(email=email, display_name=display_name, role=role)
+            user.password_hash = password_hash
     except IntegrityError as error:
-        db.session.rollback()
         raise Conflict(f"An account for {email} exists already.") from error
     return user
 
@@ -118,8 +119,8 @@ def authenticate(*, email: str, password: str) -> User:
         raise InvalidInput(LOGIN_REFUSED)
     if not user.check_password(password) or not user.is_active:
         raise InvalidInput(LOGIN_REFUSED)
-    user.last_login_at = utcnow()
-    db.session.commit()
+    with write_transaction():
+        user.last_login_at = utcnow()
     return user
 
 
@@ -144,9 +145,9 @@ def update_profile(*, user: User, display_name: str, notify_replies: bool) -> Us
     display_name = display_name.strip()
     if not display_name:
         raise InvalidInput("A display name cannot be empty.")
-    user.display_name = display_name
-    user.notify_replies = notify_replies
-    db.session.commit()
+    with write_transaction():
+        user.display_name = display_name
+        user.notify_replies = notify_replies
     return user
 
 
@@ -156,8 +157,9 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
     if not user.check_password(current_password):
         raise InvalidInput("The current password is not right.")
     check_password_rules(new_password, user.email)
-    user.set_password(new_password)
-    db.session.commit()
+    password_hash = generate_password_hash(new_password)
+    with write_transaction():
+        user.password_hash = password_hash
     return user
 
 
@@ -166,20 +168,22 @@ def delete_account(*, user: User, password: str) -> None:
     author must first hand over or delete their articles."""
     if user.has_password and not user.check_password(password):
         raise InvalidInput("The password is not right.")
-    has_articles = db.session.scalar(
-        db.select(db.func.count(Article.id)).where(Article.author_id == user.id)
-    )
-    if has_articles:
-        raise Conflict(
-            "Your account still has articles. Delete them, or ask an editor to "
-            "move them to another author, before deleting the account."
+    with write_transaction():
+        has_articles = db.session.scalar(
+            db.select(db.func.count(Article.id)).where(Article.author_id == user.id)
         )
-    # Comments keep their place in threads; the database sets author_id NULL.
-    db.session.execute(
-        db.update(Comment).where(Comment.author_id == user.id).values(author_id=None)
-    )
-    db.session.delete(user)
-    db.session.commit()
+        if has_articles:
+            raise Conflict(
+                "Your account still has articles. Delete them, or ask an editor "
+                "to move them to another author, before deleting the account."
+            )
+        # Comments keep their place in threads, with no author.
+        db.session.execute(
+            db.update(Comment)
+            .where(Comment.author_id == user.id)
+            .values(author_id=None)
+        )
+        db.session.delete(user)
 
 
 def reset_serializer() -> URLSafeTimedSerializer:
@@ -207,11 +211,14 @@ def user_for_reset_token(token: str) -> User:
         ) from error
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None or not user.active or user.password_fingerprint != fingerprint:
-        raise InvalidInput(
-            "This reset link was used already, or the password has changed since "
-            "it was sent. Ask for a new one."
-        )
+        raise InvalidInput(RESET_LINK_USED)
     return user
+
+
+RESET_LINK_USED = (
+    "This reset link was used already, or the password has changed since it "
+    "was sent. Ask for a new one."
+)
 
 
 def request_password_reset(email: str) -> None:
@@ -234,8 +241,13 @@ def request_password_reset(email: str) -> None:
 def reset_password(*, token: str, new_password: str) -> User:
     user = user_for_reset_token(token)
     check_password_rules(new_password, user.email)
-    user.set_password(new_password)
-    db.session.commit()
+    password_hash = generate_password_hash(new_password)
+    fingerprint = user.password_fingerprint
+    with write_transaction():
+        db.session.refresh(user)  # the link works once, even for two at a time
+        if user.password_fingerprint != fingerprint:
+            raise InvalidInput(RESET_LINK_USED)
+        user.password_hash = password_hash
     return user
 
 
@@ -243,8 +255,8 @@ def set_role(*, user: User, role: Role, by: User | None = None) -> User:
     """Change a role; an admin cannot take their own admin role away."""
     if by is not None and by.id == user.id and role is not Role.ADMIN:
         raise PermissionDenied("You cannot remove your own admin role.")
-    user.role = role
-    db.session.commit()
+    with write_transaction():
+        user.role = role
     return user
 
 
@@ -252,6 +264,6 @@ def set_active(*, user: User, active: bool, by: User) -> User:
     """Deactivate or reactivate an account; its sessions end on their next request."""
     if by.id == user.id:
         raise PermissionDenied("You cannot deactivate your own account.")
-    user.active = active
-    db.session.commit()
+    with write_transaction():
+        user.active = active
     return user

@@ -18,14 +18,15 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_url
 from werkzeug.wrappers import Response
 
+from blog.articles.page import ArticlePage, add_personal_part
+from blog.cache import not_cached
 from blog.comments import services
+from blog.comments.discussion import render_discussion
 from blog.comments.forms import CommentEditForm, CommentForm
-from blog.comments.pages import render_article_page
 from blog.errors import BlogError
 from blog.extensions import limiter
 from blog.forms import ButtonForm
-from blog.models import Comment, CommentStatus
-from blog.pagecache import pin_content_version
+from blog.models import Article, Comment, CommentStatus
 from blog.permissions import (
     COMMENT_EDIT_WINDOW,
     article_for_reader_or_404,
@@ -34,9 +35,10 @@ from blog.permissions import (
     comment_for_reader_or_404,
     is_own_comment,
 )
-from blog.transactions import reads_first
 
 bp = Blueprint("comments", __name__)
+# The discussion is what the article page shows each viewer under the article.
+bp.record_once(lambda state: add_personal_part(state.app, render_discussion))
 
 Page = Response | str | tuple[str, int]
 
@@ -69,12 +71,21 @@ def comment_limit_reached(_limit: RequestLimit) -> Response | None:
         return None
     article = article_for_reader_or_404(slug)
     body, status = render_article_page(
-        article,
-        status=429,
-        comment_form=CommentForm(),
-        comment_error=RATE_LIMITED_MESSAGE,
+        article, status=429, comment_form=CommentForm(), error=RATE_LIMITED_MESSAGE
     )
     return make_response(body, status)
+
+
+def render_article_page(
+    article: Article,
+    *,
+    status: int,
+    comment_form: CommentForm,
+    error: str | None = None,
+) -> tuple[str, int]:
+    """The article's page again, with the refused comment's text and why."""
+    page = ArticlePage.for_current_viewer(article)
+    return page.render(status=status, comment_form=comment_form, comment_error=error)
 
 
 RATE_LIMITED_MESSAGE = (
@@ -84,7 +95,6 @@ RATE_LIMITED_MESSAGE = (
 
 
 @bp.post("/articles/<slug>/comments")
-@reads_first
 @limiter.limit(
     comment_rate_limit,
     key_func=commenter_key,
@@ -92,7 +102,6 @@ RATE_LIMITED_MESSAGE = (
     on_breach=comment_limit_reached,
 )
 def create(slug: str) -> Page:
-    pin_content_version()  # a refused comment gets the article's page back
     if not current_user.is_authenticated:
         return login_to_comment(slug)
     article = article_for_reader_or_404(slug)
@@ -108,10 +117,7 @@ def create(slug: str) -> Page:
         )
     except BlogError as error:
         return render_article_page(
-            article,
-            status=error.status_code,
-            comment_form=form,
-            comment_error=error.message,
+            article, status=error.status_code, comment_form=form, error=error.message
         )
     flash(posted_message(comment))
     return redirect(comment_url(comment), code=303)
@@ -132,6 +138,7 @@ def posted_message(comment: Comment) -> str:
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@not_cached("a form for the comment's author")
 @login_required
 def edit(comment_id: int) -> Page:
     comment = comment_for_reader_or_404(comment_id)
@@ -173,6 +180,7 @@ def refuse_unless_editable(comment: Comment) -> None:
 
 
 @bp.route("/comments/<int:comment_id>/delete", methods=["GET", "POST"])
+@not_cached("a confirmation for the comment's author or a moderator")
 @login_required
 def delete(comment_id: int) -> Page:
     """GET asks to confirm; POST deletes."""

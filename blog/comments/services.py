@@ -1,9 +1,10 @@
 """Posting, editing, deleting and moderating comments.
 
-Every write commits once and recounts the visible comments of the articles it
-touched, after locking those articles' rows: on PostgreSQL two writers then
-take turns, so neither recounts from a snapshot that misses the other's
-comment (SQLite writers take turns already, see configure_engine).
+Every write runs in one write_transaction() (blog/database.py) and recounts
+the visible comments of the articles it touched, after locking those
+articles' rows: on PostgreSQL two writers then take turns, so neither
+recounts from a snapshot that misses the other's comment (SQLite writers
+take turns already).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from flask import current_app
 from sqlalchemy import Select, Update, and_, bindparam, func, select, update
 
 from blog.comments.notifications import notify_new_comment
+from blog.database import write_transaction
 from blog.errors import Conflict, InvalidInput, PermissionDenied
 from blog.extensions import db
 from blog.models import Article, Comment, CommentStatus, User, utcnow
@@ -30,7 +32,6 @@ from blog.permissions import (
     is_own_comment,
 )
 from blog.rendering import render_comment, without_control_characters
-from blog.transactions import write_transaction
 
 # The same text from the same person within this time is a double post.
 DUPLICATE_WINDOW = timedelta(minutes=10)
@@ -159,37 +160,37 @@ def edit_comment(*, comment: Comment, editor: User, body: str) -> Comment:
     approval again, so approved text cannot be swapped for spam."""
     if not is_own_comment(editor, comment):
         raise PermissionDenied("You can only edit your own comments.")
-    lock_articles([comment.article_id])
-    db.session.refresh(comment)
-    if not can_edit_comment(editor, comment):
-        raise PermissionDenied(
-            "A comment can be edited for 15 minutes after it is posted."
-        )
     body = clean_body(body)
-    if body == comment.body_markdown:
-        return comment
-    comment.body_markdown = body
-    comment.body_html = render_comment(body)
-    comment.edited_at = utcnow()
-    if comment.status in (CommentStatus.VISIBLE, CommentStatus.PENDING):
-        comment.status = initial_status(comment.article, editor, body)
-    db.session.flush()
-    recount_comments([comment.article_id])
-    db.session.commit()
+    body_html = render_comment(body)
+    with write_transaction():
+        lock_articles([comment.article_id])
+        db.session.refresh(comment)
+        if not can_edit_comment(editor, comment):
+            raise PermissionDenied(
+                "A comment can be edited for 15 minutes after it is posted."
+            )
+        if body == comment.body_markdown:
+            return comment
+        comment.body_markdown, comment.body_html = body, body_html
+        comment.edited_at = utcnow()
+        if comment.status in (CommentStatus.VISIBLE, CommentStatus.PENDING):
+            comment.status = initial_status(comment.article, editor, body)
+        db.session.flush()
+        recount_comments([comment.article_id])
     return comment
 
 
 def delete_comment(*, comment: Comment, by: User) -> None:
     """Its author or a moderator deletes a comment. The row stays, so its
     replies keep their place under a "comment deleted" placeholder."""
-    lock_articles([comment.article_id])
-    db.session.refresh(comment)
-    if not can_delete_comment(by, comment):
-        raise PermissionDenied("You can only delete your own comments.")
-    comment.status = CommentStatus.DELETED
-    db.session.flush()
-    recount_comments([comment.article_id])
-    db.session.commit()
+    with write_transaction():
+        lock_articles([comment.article_id])
+        db.session.refresh(comment)
+        if not can_delete_comment(by, comment):
+            raise PermissionDenied("You can only delete your own comments.")
+        comment.status = CommentStatus.DELETED
+        db.session.flush()
+        recount_comments([comment.article_id])
 
 
 def moderate(
@@ -203,22 +204,23 @@ def moderate(
         raise InvalidInput("Choose at least one comment.")
     if len(ids) > BULK_MAX:
         raise InvalidInput(f"Choose at most {BULK_MAX} comments at a time.")
-    comments = comments_to_moderate(ids, by)
     target = STATUS_AFTER[action]
-    if target is CommentStatus.VISIBLE and any(
-        comment.status is CommentStatus.DELETED for comment in comments
-    ):
-        raise Conflict("A deleted comment cannot be approved.")
-    newly_visible = [
-        comment
-        for comment in comments
-        if comment.status is CommentStatus.PENDING and target is CommentStatus.VISIBLE
-    ]
-    for comment in comments:
-        comment.status = target
-    db.session.flush()
-    recount_comments({comment.article_id for comment in comments})
-    db.session.commit()
+    with write_transaction():
+        comments = comments_to_moderate(ids, by)
+        if target is CommentStatus.VISIBLE and any(
+            comment.status is CommentStatus.DELETED for comment in comments
+        ):
+            raise Conflict("A deleted comment cannot be approved.")
+        newly_visible = [
+            comment
+            for comment in comments
+            if comment.status is CommentStatus.PENDING
+            and target is CommentStatus.VISIBLE
+        ]
+        for comment in comments:
+            comment.status = target
+        db.session.flush()
+        recount_comments({comment.article_id for comment in comments})
     for comment in newly_visible:
         notify_new_comment(comment)
     return comments
@@ -251,8 +253,8 @@ def set_comments_open(*, article: Article, is_open: bool, by: User) -> Article:
     content, so updated_at stays as it is."""
     if not can_moderate_article(by, article):
         raise PermissionDenied("You cannot moderate comments on this article.")
-    article.comments_open = is_open
-    db.session.commit()
+    with write_transaction():
+        article.comments_open = is_open
     return article
 
 

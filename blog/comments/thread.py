@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from blog.extensions import db
-from blog.models import Article, Comment, CommentStatus, User, utcnow
+from blog.models import Article, Comment, CommentStatus, utcnow
 from blog.permissions import (
+    Viewer,
     can_comment,
     can_delete_comment,
     can_edit_comment,
@@ -59,11 +59,11 @@ class Thread:
         return node if node is not None and node.can_reply else None
 
 
-def build_thread(article: Article, viewer: User | Any) -> Thread:
+def build_thread(article: Article, viewer: Viewer) -> Thread:
     """Everything of the discussion this viewer may see, from one query:
     replies nested under their comments, oldest first, to MAX_DEPTH."""
     is_moderator = can_moderate_article(viewer, article)
-    viewer_id = viewer.id if viewer.is_authenticated else None
+    viewer_id = viewer.account_id
     comments = db.session.scalars(
         Comment.select_thread(
             article.id, viewer_id=viewer_id, with_pending=is_moderator
@@ -86,7 +86,7 @@ def build_thread(article: Article, viewer: User | Any) -> Thread:
 
 def make_node(
     comment: Comment,
-    viewer: User | Any,
+    viewer: Viewer,
     is_moderator: bool,
     may_comment: bool,
     now: datetime,
@@ -121,7 +121,6 @@ def place(node: CommentNode, nodes: dict[int, CommentNode]) -> None:
 
 
 def author_name(node: CommentNode) -> str:
-    author = node.comment.author
     if not node.is_readable:
         return "an earlier comment"
-    return author.display_name if author else "deleted user"
+    return node.comment.author_name

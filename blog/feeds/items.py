@@ -18,7 +18,6 @@ from blog.feeds.versions import ArticleScope, CommentScope, FeedVersion
 from blog.http import absolute_url
 from blog.models import Article, Comment
 
-DELETED_USER = "deleted user"
 LISTING_ENDPOINTS = {
     "site": "articles.index",
     "category": "articles.by_category",
@@ -181,14 +180,13 @@ def comments(ids: tuple[int, ...]) -> list[Comment]:
 
 def comment_item(comment: Comment) -> FeedItem:
     article_url = absolute_url("articles.detail", slug=comment.article.slug)
-    author = comment.author.display_name if comment.author else DELETED_USER
     return FeedItem(
         id=tag_uri(comment.created_at, f"comment/{comment.id}"),
         url=f"{article_url}#comment-{comment.id}",
-        title=f"{author} on “{comment.article.title}”",
+        title=f"{comment.author_name} on “{comment.article.title}”",
         content_html=absolute_links(comment.body_html, article_url),
         summary="",
         published=comment.created_at,
         updated=comment.edited_at or comment.created_at,
-        authors=(Person(author),),
+        authors=(Person(comment.author_name),),
     )

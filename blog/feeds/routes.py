@@ -2,7 +2,7 @@
 
 The validators come from one query (versions.py), which answers 304 before
 anything is rendered. Anonymous polls, nearly all of them, are answered from
-the page cache (pagecache.py) and reach none of this until the site changes.
+the page cache (blog/cache/) and reach none of this until the site changes.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from flask import (
     url_for,
 )
 
+from blog.articles.signals import public_article_changed
+from blog.cache import public_feed, public_page
 from blog.feeds.builders import MEDIA_TYPES, FeedInfo, build_feed
 from blog.feeds.items import article_feed, comment_feed, hub_url, site_name
 from blog.feeds.links import FEED_FILES, SCOPE_KINDS, comment_feed_links, feed_links
@@ -29,7 +31,9 @@ from blog.feeds.versions import (
     article_feed_version,
     comment_feed_version,
 )
+from blog.feeds.websub import announce
 from blog.http import absolute_url, conditional_response
+from blog.models import Article
 from blog.permissions import moved_article_or_404
 
 log = logging.getLogger(__name__)
@@ -42,23 +46,36 @@ FEED_REVISION = "1"
 COMMENT_FORMATS = ("rss", "atom")
 
 
+def announce_changed_article(article: Article, **_: object) -> None:
+    """A public article changed: tell the WebSub hub about its feeds."""
+    announce(article)
+
+
+# Connected once per process: blinker keeps one connection per receiver.
+bp.record_once(lambda _state: public_article_changed.connect(announce_changed_article))
+
+
 @bp.app_context_processor
 def autodiscovery() -> dict[str, object]:
     return {"feed_links": feed_links, "comment_feed_links": comment_feed_links}
 
 
+@public_feed
 def site_feed(format_name: str) -> Response:
     return serve_articles(ArticleScope(), format_name)
 
 
+@public_feed
 def scoped_feed(kind: str, slug: str, format_name: str) -> Response:
     return serve_articles(ArticleScope(kind, slug), format_name)
 
 
+@public_feed
 def site_comments_feed(format_name: str) -> Response:
     return serve_comments(CommentScope(), format_name)
 
 
+@public_feed
 def article_comments_feed(slug: str, format_name: str) -> Response:
     return serve_comments(CommentScope(slug), format_name)
 
@@ -94,6 +111,7 @@ register_feed_routes()
 
 
 @bp.get("/subscribe")
+@public_page
 def subscribe() -> str:
     return render_template("feeds/subscribe.html")
 

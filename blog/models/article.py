@@ -29,6 +29,7 @@ from sqlalchemy.orm import (
 )
 
 from blog.models.base import Base, TimestampMixin, utcnow
+from blog.models.public import PublicContent
 from blog.models.search import listen_for_create_all
 from blog.models.user import User, enum_column
 
@@ -57,7 +58,7 @@ article_tags = Table(
 )
 
 
-class Category(Base):
+class Category(PublicContent, Base):
     __tablename__ = "categories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,7 +80,7 @@ class Category(Base):
         return select(cls).where(cls.slug == slug)
 
 
-class Tag(Base):
+class Tag(PublicContent, Base):
     __tablename__ = "tags"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -91,7 +92,7 @@ class Tag(Base):
         return select(cls).where(cls.slug == slug)
 
 
-class Article(TimestampMixin, Base):
+class Article(PublicContent, TimestampMixin, Base):
     __tablename__ = "articles"
     __table_args__ = (
         Index("ix_articles_status_published_at", "status", "published_at"),
@@ -187,6 +188,16 @@ class Article(TimestampMixin, Base):
         return article_by_slug_statement().params(slug=slug)
 
     @classmethod
+    def select_next_scheduled(cls) -> Select[tuple[datetime | None]]:
+        """When the next scheduled article appears."""
+        return (
+            select(cls.published_at)
+            .where(cls.status == ArticleStatus.PUBLISHED, cls.published_at > utcnow())
+            .order_by(cls.published_at)
+            .limit(1)
+        )
+
+    @classmethod
     def select_for_studio(cls, author_id: int | None) -> Select[tuple[Article]]:
         """Every article (author_id None: editors) or one author's, most
         recently changed first, drafts included."""
@@ -223,16 +234,15 @@ listen_for_create_all(Article.__table__)
 # its loader options costs more than running it.
 @cache
 def article_by_slug_statement() -> Select[tuple[Article]]:
-    """An article page's article, with its byline and category. Its tags
-    and body load when first asked for: the page renders them once per
-    content version (blog.comments.pages.ArticleParts)."""
+    """An article with its byline and category, built once (building it with
+    its loader options costs more than running it). Its tags and its body,
+    tens of KB a row, load when first read: most requests for an article
+    page, and every comment POST, never read them."""
     return (
         select(Article)
         .options(
             joinedload(Article.author),
             joinedload(Article.category),
-            # Tens of KB a row that only ArticleParts reads, once a version;
-            # a comment's POST never does.
             defer(Article.body_markdown),
             defer(Article.body_html),
             defer(Article.body_text),

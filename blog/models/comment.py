@@ -18,7 +18,8 @@ from sqlalchemy.orm import (
 
 from blog.models.article import Article
 from blog.models.base import Base, utcnow
-from blog.models.user import User, enum_column
+from blog.models.public import PublicContent
+from blog.models.user import DELETED_USER_NAME, User, enum_column
 
 BODY_MAX = 5000
 
@@ -31,7 +32,7 @@ class CommentStatus(enum.StrEnum):
     DELETED = "deleted"
 
 
-class Comment(Base):
+class Comment(PublicContent, Base):
     __tablename__ = "comments"
     __table_args__ = (
         Index("ix_comments_article_created", "article_id", "created_at"),
@@ -43,7 +44,7 @@ class Comment(Base):
     article_id: Mapped[int] = mapped_column(
         ForeignKey("articles.id", ondelete="CASCADE")
     )
-    # None once the commenter deletes their account: shown as "deleted user".
+    # None once the commenter deletes their account: shown as DELETED_USER_NAME.
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
@@ -64,6 +65,12 @@ class Comment(Base):
 
     def __repr__(self) -> str:
         return f"<Comment {self.id} on {self.article_id} {self.status}>"
+
+    @property
+    def author_name(self) -> str:
+        """Who wrote it, as readers see it: the account is gone once its
+        owner deletes it, but the comment keeps its place in the thread."""
+        return self.author.display_name if self.author else DELETED_USER_NAME
 
     @classmethod
     def select_thread(

@@ -19,6 +19,8 @@ from sqlalchemy.engine import Connection
 
 SEARCH_OBJECT_PREFIXES = ("articles_fts", "ix_articles_search")
 SEARCH_TERMS_MAX = 20
+# What of a search query is read (the search box's maxlength too).
+SEARCH_QUERY_MAX = 200
 MARK_OPEN, MARK_CLOSE = "\x01", "\x02"  # replaced by <mark> after escaping
 
 SQLITE_DDL = [
@@ -82,7 +84,7 @@ def listen_for_create_all(articles_table: Table) -> None:
 
 
 def is_search_object(name: str | None) -> bool:
-    return bool(name) and name.startswith(SEARCH_OBJECT_PREFIXES)
+    return bool(name and name.startswith(SEARCH_OBJECT_PREFIXES))
 
 
 def search_terms(query: str) -> list[str]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, event, insert
+from typing import Any
+
+from sqlalchemy import Connection, Integer, Table, event, insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from blog.models.base import Base
@@ -22,6 +24,6 @@ class SiteState(Base):
 
 
 @event.listens_for(SiteState.__table__, "after_create")
-def insert_state_row(target, connection, **_kw) -> None:  # noqa: ANN001
+def insert_state_row(target: Table, connection: Connection, **_kw: Any) -> None:
     """create_all (tests) gets the row the migration inserts."""
     connection.execute(insert(target).values(id=STATE_ROW_ID, content_version=0))

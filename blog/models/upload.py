@@ -30,7 +30,7 @@ class Upload(Base):
     uploader: Mapped[User | None] = relationship()
 
     @classmethod
-    def select_newest(cls, uploader_id: int | None = None) -> Select[tuple[Upload]]:
+    def select_newest(cls, uploader_id: int | None = None) -> Select[Upload]:
         """Newest first: everyone's, or one uploader's."""
         statement = select(cls).order_by(cls.created_at.desc(), cls.id.desc())
         if uploader_id is not None:

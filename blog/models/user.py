@@ -12,10 +12,13 @@ from sqlalchemy.orm import Mapped, mapped_column, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from blog.models.base import Base, utcnow
+from blog.models.public import PUBLIC
 
 EMAIL_MAX = 254
 DISPLAY_NAME_MAX = 80
 SLUG_MAX = 100
+# Shown in place of an author whose account is gone.
+DELETED_USER_NAME = "deleted user"
 
 
 class Role(enum.StrEnum):
@@ -51,8 +54,10 @@ class User(UserMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)
-    display_name: Mapped[str] = mapped_column(String(DISPLAY_NAME_MAX))
-    slug: Mapped[str] = mapped_column(String(SLUG_MAX), unique=True)
+    # Bylines and author pages show these two: changing them moves the
+    # content version (blog/models/public.py); nothing else of a user does.
+    display_name: Mapped[str] = mapped_column(String(DISPLAY_NAME_MAX), info=PUBLIC)
+    slug: Mapped[str] = mapped_column(String(SLUG_MAX), unique=True, info=PUBLIC)
     # None means the account has no usable password (an imported author).
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"), default=Role.READER)
@@ -83,6 +88,11 @@ class User(UserMixin, Base):
     def get_id(self) -> str:
         """The session's user id, bound to the current password."""
         return f"{self.id}:{self.password_fingerprint}"
+
+    @property
+    def account_id(self) -> int:
+        """As every viewer answers it (blog/permissions.py)."""
+        return self.id
 
     @property
     def has_password(self) -> bool:
@@ -116,6 +126,7 @@ class AnonymousReader(AnonymousUserMixin):
     """The visitor who is not logged in: holds no role and may do nothing."""
 
     role = None
+    account_id = None
 
     def has_role(self, role: Role) -> bool:
         return False

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from blog.articles.uploads import IMAGE_FORMATS, uploads_folder
+from blog.cache import not_cached, public_feed
 from blog.extensions import db
 from blog.http import absolute_url
 from blog.site.sitemap import sitemap_entries
@@ -27,6 +28,7 @@ bp = Blueprint("site", __name__)
 
 
 @bp.get("/healthz")
+@not_cached("tells whether the database answers now")
 def healthz() -> tuple[Response, int]:
     """200 when the database answers, 503 when it does not."""
     try:
@@ -44,6 +46,7 @@ CONTENT_TYPES = dict(IMAGE_FORMATS.values())
 
 
 @bp.get("/uploads/<filename>")
+@not_cached("files, sent with their own validators and a year's max-age")
 def upload(filename: str) -> Response:
     """An uploaded image with the content type its decoded format has (the
     extension was chosen from it on upload)."""
@@ -60,6 +63,7 @@ def upload(filename: str) -> Response:
 
 
 @bp.get("/sitemap.xml")
+@public_feed
 def sitemap() -> Response:
     body = render_template("site/sitemap.xml", entries=sitemap_entries())
     response = make_response(body)
@@ -70,6 +74,7 @@ def sitemap() -> Response:
 
 
 @bp.get("/robots.txt")
+@public_feed
 def robots() -> Response:
     body = render_template("site/robots.txt", sitemap_url=absolute_url("site.sitemap"))
     response = make_response(body)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Select, select
+from sqlalchemy import Row, Select, select
 
 from blog.extensions import db
 from blog.http import absolute_url
@@ -30,6 +30,8 @@ def sitemap_entries() -> Iterator[SitemapEntry]:
     changed_by_id: dict[int, datetime] = {}
     zone = ZoneInfo(current_app.config["TIMEZONE"])
     for article_id, slug, updated, published, category, author in public_articles():
+        if published is None:  # never: public articles have a publication time
+            continue
         changed = changed_by_id[article_id] = max(updated, published)
         yield SitemapEntry(absolute_url("articles.detail", slug=slug), changed)
         local = published.astimezone(zone)
@@ -59,7 +61,9 @@ def note_change(
         newest[key] = max(newest.get(key, changed), changed)
 
 
-def public_articles() -> list:
+def public_articles() -> Sequence[
+    Row[int, str, datetime, datetime | None, str | None, str]
+]:
     # A scheduled article changes when it appears, hence max(updated, published).
     return db.session.execute(
         select(
@@ -77,23 +81,23 @@ def public_articles() -> list:
     ).all()
 
 
-def select_tag_slugs() -> Select:
+def select_tag_slugs() -> Select[int, str]:
     return select(article_tags.c.article_id, Tag.slug).join(
         Tag, Tag.id == article_tags.c.tag_id
     )
 
 
 def listing_entries(
-    newest: dict[tuple[str, object], datetime],
+    newest: dict[ListingKey, datetime],
 ) -> Iterator[SitemapEntry]:
-    for (kind, value), changed in newest.items():
-        if kind == "articles.index":
-            url = absolute_url(kind)
-        elif kind == "year":
-            url = absolute_url("articles.archive", year=value)
-        elif kind == "month":
-            year, month = value  # type: ignore[misc]
-            url = absolute_url("articles.archive", year=year, month=month)
-        else:
-            url = absolute_url(kind, slug=value)
+    for key, changed in newest.items():
+        match key:
+            case ("articles.index", _):
+                url = absolute_url("articles.index")
+            case ("year", year):
+                url = absolute_url("articles.archive", year=year)
+            case ("month", (year, month)):
+                url = absolute_url("articles.archive", year=year, month=month)
+            case (endpoint, slug):
+                url = absolute_url(endpoint, slug=slug)
         yield SitemapEntry(url, changed)

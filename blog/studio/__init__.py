@@ -1,9 +1,5 @@
-from blog.studio import (  # noqa: F401 - register views
-    articles,
-    moderation,
-    revisions,
-    uploads,
-)
+"""The studio blueprint: articles, revisions, uploads, moderation, accounts."""
+
 from blog.studio.routes import bp
 
 __all__ = ["bp"]

@@ -17,8 +17,8 @@ from blog.http import page_number
 from blog.models import Article, ArticleStatus, Category, Role, Upload, utcnow
 from blog.permissions import article_for_editor_or_404, require_role
 from blog.rendering import render_article
+from blog.studio.blueprint import bp
 from blog.studio.forms import ArticleForm
-from blog.studio.routes import bp
 
 Page = Response | str | tuple[str, int]
 RECENT_UPLOADS = 6

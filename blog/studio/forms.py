@@ -15,8 +15,12 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from blog.models import Role
 from blog.models.article import NAME_MAX, SLUG_MAX, SUMMARY_MAX, TITLE_MAX
 
+# Limits with no column behind them: the body is unbounded text, the tag list
+# is split into tags, and alt text lives only in the Markdown snippet an upload
+# gives back.
 BODY_MAX = 200_000
 TAGS_MAX = 500
+ALT_MAX = 200
 
 
 class ArticleForm(FlaskForm):
@@ -69,7 +73,7 @@ class UploadForm(FlaskForm):
     image = FileField("Image (PNG, JPEG, GIF or WebP, up to 5 MB)", [FileRequired()])
     alt = StringField(
         "Description for people who cannot see it (alt text)",
-        validators=[Optional(), Length(max=200)],
+        validators=[Optional(), Length(max=ALT_MAX)],
     )
     submit = SubmitField("Upload")
 

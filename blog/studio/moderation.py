@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -18,9 +26,8 @@ from blog.permissions import (
     comment_for_reader_or_404,
     require_role,
 )
-from blog.studio.routes import bp
+from blog.studio.blueprint import bp
 
-COMMENTS_PER_PAGE = 50
 QUEUE_TABS = (
     CommentStatus.PENDING,
     CommentStatus.VISIBLE,
@@ -73,11 +80,12 @@ def comments() -> str:
     if status not in QUEUE_TABS:
         abort(404)
     scope = moderation_scope()
+    per_page = current_app.config["MODERATION_COMMENTS_PER_PAGE"]
     page = db.paginate(
         Comment.select_for_moderation(status, article_author_id=scope),
         page=page_number(),
-        per_page=COMMENTS_PER_PAGE,
-        max_per_page=COMMENTS_PER_PAGE,
+        per_page=per_page,
+        max_per_page=per_page,
         # After the last comments of a page are dealt with, it is empty, not a 404.
         error_out=False,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -13,14 +13,12 @@ from blog.extensions import db
 from blog.forms import ButtonForm
 from blog.models import Article, Revision, Role
 from blog.permissions import article_for_editor_or_404, require_role
-from blog.studio.routes import bp
+from blog.studio.blueprint import bp
 
 
 def revision_or_404(article: Article, revision_id: int) -> Revision:
-    revision = db.session.get(Revision, revision_id)
-    if revision is None or revision.article_id != article.id:
-        abort(404)
-    return revision
+    """One of this article's revisions: another article's is a 404 too."""
+    return db.one_or_404(Revision.select_for(article).where(Revision.id == revision_id))
 
 
 @bp.get("/articles/<int:article_id>/revisions")

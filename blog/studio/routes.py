@@ -1,80 +1,11 @@
-"""The studio: where authors, editors and admins work. Accounts, for admins."""
+"""The studio: where authors, editors and admins work. Its blueprint, with the
+routes of every view module attached."""
 
-from __future__ import annotations
+from blog.studio import articles, moderation, revisions, uploads, users
+from blog.studio.blueprint import bp
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    url_for,
-)
-from flask_login import current_user, login_required
-from werkzeug.wrappers import Response
+# Importing a view module is what attaches its routes to bp: a new view
+# module goes in this list, or its pages answer 404.
+VIEW_MODULES = (articles, moderation, revisions, uploads, users)
 
-from blog.auth import services as accounts
-from blog.errors import BlogError
-from blog.extensions import db
-from blog.http import page_number
-from blog.models import Role, User
-from blog.permissions import require_role
-from blog.studio.forms import ActiveForm, RoleForm
-
-bp = Blueprint("studio", __name__, url_prefix="/studio")
-
-
-def user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
-@bp.get("/users")
-@login_required
-@require_role(Role.ADMIN)
-def users() -> str:
-    page = db.paginate(
-        User.select_all(),
-        page=page_number(),
-        per_page=current_app.config["USERS_PER_PAGE"],
-        max_per_page=current_app.config["USERS_PER_PAGE"],
-    )
-    return render_template(
-        "studio/users.html", page=page, role_form=RoleForm, active_form=ActiveForm
-    )
-
-
-@bp.post("/users/<int:user_id>/role")
-@login_required
-@require_role(Role.ADMIN)
-def change_role(user_id: int) -> Response:
-    user, form = user_or_404(user_id), RoleForm()
-    if not form.validate_on_submit():
-        flash("Choose one of the roles.")
-        return redirect(url_for("studio.users"), code=303)
-    try:
-        accounts.set_role(user=user, role=Role(form.role.data), by=current_user)
-    except BlogError as error:
-        flash(error.message)
-    else:
-        flash(f"{user.display_name} is now {user.role}.")
-    return redirect(url_for("studio.users"), code=303)
-
-
-@bp.post("/users/<int:user_id>/active")
-@login_required
-@require_role(Role.ADMIN)
-def toggle_active(user_id: int) -> Response:
-    user = user_or_404(user_id)
-    if ActiveForm().validate_on_submit():
-        try:
-            accounts.set_active(user=user, active=not user.active, by=current_user)
-        except BlogError as error:
-            flash(error.message)
-        else:
-            state = "reactivated" if user.active else "deactivated"
-            flash(f"{user.display_name} is {state}.")
-    return redirect(url_for("studio.users"), code=303)
+__all__ = ["bp"]

@@ -12,8 +12,8 @@ from blog.extensions import db
 from blog.http import page_number
 from blog.models import Role, Upload
 from blog.permissions import require_role
+from blog.studio.blueprint import bp
 from blog.studio.forms import UploadForm
-from blog.studio.routes import bp
 
 
 @bp.route("/uploads", methods=["GET", "POST"])
@@ -39,7 +39,7 @@ def uploads() -> Response | tuple[str, int]:
 
 
 def uploads_page(form: UploadForm) -> str:
-    per_page = current_app.config["STUDIO_ARTICLES_PER_PAGE"]
+    per_page = current_app.config["UPLOADS_PER_PAGE"]
     # Authors see their own images; editors and admins see everyone's.
     uploader_id = None if current_user.has_role(Role.EDITOR) else current_user.id
     page = db.paginate(

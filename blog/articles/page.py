@@ -1,0 +1,93 @@
+"""The article page: a public part every reader is shown alike, remembered
+per content version, and a personal part for this viewer.
+
+The public part is the article's metadata in <head> and the article itself
+with its neighbours. The personal part is whatever another package adds
+under the article for this viewer: the comments package registers its
+discussion (their own comments, the form, moderation) with
+`add_personal_part` when its blueprint is registered, so this module needs
+nothing of it. Anonymous readers' whole pages are cached by the middleware
+instead (blog/cache/middleware.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from flask import Flask, current_app, render_template
+from markupsafe import Markup
+
+from blog.cache import remembered
+from blog.extensions import db
+from blog.models import Article
+from blog.permissions import Viewer, current_viewer
+
+PERSONAL_PART = "blog.article_personal_part"  # app.extensions key
+# Renders what this viewer sees under the article; `state` is what the view
+# that renders the page passes on (a refused comment's form and message).
+PersonalPart = Callable[..., str]
+
+
+def add_personal_part(app: Flask, render: PersonalPart) -> None:
+    app.extensions[PERSONAL_PART] = render
+
+
+class PublicPart(NamedTuple):
+    """Our own templates' output, escaped as they were rendered."""
+
+    head: str
+    main: str
+
+
+class ArticleLink(NamedTuple):
+    title: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    article: Article
+    viewer: Viewer
+
+    @classmethod
+    def for_current_viewer(cls, article: Article) -> ArticlePage:
+        return cls(article, current_viewer())
+
+    def render(self, *, status: int = 200, **state: Any) -> tuple[str, int]:
+        """articles/detail.html, with the personal part `state` asks for."""
+        return render_template(
+            "articles/detail.html",
+            article=self.article,
+            public_part=self.public_part(),
+            personal_part=Markup(self.personal_part(**state)),  # noqa: S704 - our templates' output
+        ), status
+
+    def public_part(self) -> PublicPart:
+        return remembered(f"article-public:{self.article.id}", self.render_public)
+
+    def render_public(self) -> PublicPart:
+        article = self.article
+        older, newer = neighbours(article) if article.is_published() else (None, None)
+        return PublicPart(
+            head=render_template("articles/_head.html", article=article),
+            main=render_template(
+                "articles/_main.html", article=article, older=older, newer=newer
+            ),
+        )
+
+    def personal_part(self, **state: Any) -> str:
+        render: PersonalPart | None = current_app.extensions.get(PERSONAL_PART)
+        return render(self.article, self.viewer, **state) if render else ""
+
+
+def neighbours(article: Article) -> tuple[ArticleLink | None, ...]:
+    """The public articles just older and just newer than this one."""
+    return tuple(
+        ArticleLink(row.title, row.slug) if row else None
+        for row in (
+            db.session.execute(statement).first()
+            for statement in Article.select_neighbours(article)
+        )
+    )

@@ -1,0 +1,103 @@
+"""The engine and the one write path.
+
+SQLite has one writer at a time. A deferred transaction that reads, then
+writes after another writer committed, fails at once with "database is
+locked" (the busy timeout does not apply to upgrading a stale snapshot). So
+every write goes through `write_transaction()`, which ends whatever the
+session was reading, begins IMMEDIATE (waiting its turn for the lock) and
+commits at its end. Everything else begins DEFERRED and never blocks.
+
+A service reads and prepares what it can before the block (load the user,
+render the Markdown) so the lock is held only for the statements that must
+see the latest data; anything read before must be checked again inside.
+
+PostgreSQL needs no special BEGIN (rows are locked with SELECT ... FOR
+UPDATE), and the same code runs there unchanged. Nothing here reads the
+request: which BEGIN to use is the write block's own flag.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+
+from blog.extensions import db
+
+# Set while a write_transaction() block runs, in this thread or task only.
+writing: ContextVar[bool] = ContextVar("blog_writing", default=False)
+
+
+def configure_engine(engine: Engine, config: dict[str, Any]) -> None:
+    """SQLite: WAL so readers never wait for the writer, foreign keys enforced,
+    a busy timeout so a writer waits for the lock instead of failing, and the
+    page cache and mmap window the settings give."""
+    if engine.dialect.name != "sqlite":
+        return
+    pragmas = [
+        "PRAGMA journal_mode=WAL",
+        "PRAGMA synchronous=NORMAL",
+        "PRAGMA foreign_keys=ON",
+        f"PRAGMA busy_timeout={config['SQLITE_BUSY_TIMEOUT'] * 1000:d}",
+        f"PRAGMA cache_size=-{config['SQLITE_CACHE_MIB'] * 1024:d}",
+        f"PRAGMA mmap_size={config['SQLITE_MMAP_MIB'] * 1024 * 1024:d}",
+    ]
+
+    @event.listens_for(engine, "connect")
+    def set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # The "begin" event below chooses how each transaction starts.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in pragmas:
+            cursor.execute(pragma)
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def begin_transaction(connection: Connection) -> None:
+        connection.exec_driver_sql(
+            "BEGIN IMMEDIATE" if writing.get() else "BEGIN DEFERRED"
+        )
+
+
+def is_writing() -> bool:
+    """Whether a write_transaction() block is running here."""
+    return writing.get()
+
+
+@contextmanager
+def write_transaction() -> Iterator[Session]:
+    """End the read transaction, then run the block in a write transaction
+    that commits at its end (or rolls back on an exception). A block inside
+    another joins it: the outer one commits.
+
+    Neither commit expires what the session holds: the objects read before
+    keep their values, and those written keep what was written, so nothing
+    is read again after the lock is released. Values that SQL statements
+    changed behind the objects' backs (a recount) are stale on them."""
+    session = db.session()
+    if writing.get():
+        yield session
+        return
+    commit_keeping_objects(session)
+    token = writing.set(True)
+    try:
+        yield session
+        commit_keeping_objects(session)
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        writing.reset(token)
+
+
+def commit_keeping_objects(session: Session) -> None:
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
