@@ -15,8 +15,6 @@ from typing import Any, Protocol
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from blog.extensions import db
 from blog.models import (
@@ -204,11 +202,7 @@ def can_delete_comment(
 def comment_for_reader_or_404(comment_id: int) -> Comment:
     """The comment if the current user may read it, on an article they may
     see; anything else is a 404, so hidden comments do not leak."""
-    comment = db.session.scalar(
-        select(Comment)
-        .where(Comment.id == comment_id)
-        .options(joinedload(Comment.article), joinedload(Comment.author))
-    )
+    comment = db.session.scalar(Comment.select_with_article(comment_id))
     if comment is None or not can_see_article(current_user, comment.article):
         abort(404)
     if not can_read_comment(current_user, comment):

@@ -6,9 +6,13 @@ from slugify import slugify
 from sqlalchemy.orm import InstrumentedAttribute
 
 from blog.extensions import db
-from blog.models.article import escape_like
 
 SLUG_FALLBACK = "untitled"
+
+
+def escape_like(text: str) -> str:
+    """Make LIKE wildcards in user text match themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def make_slug(text: str, max_length: int = 80) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -15,7 +15,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import ColumnElement, Select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import NotFound
@@ -28,32 +27,29 @@ from blog.extensions import db
 from blog.http import page_number
 from blog.models import Article, Category, Tag, User
 from blog.models.search import SEARCH_QUERY_MAX
-from blog.pagination import IdPagination
+from blog.pagination import Page, paginate
 from blog.permissions import article_for_reader_or_404, moved_article_or_404
 
 bp = Blueprint("articles", __name__)
 
 
-def paginate(statement: Select[tuple[Article]], *, by_ids: bool = True) -> Pagination:
+def listing(statement: Select[Any], *, by_ids: bool = True) -> Page[Article]:
     """One page of a listing; a page past the end is a 404, a non-number page 1.
-    Pages are cut from the listing's ids first (IdPagination), unless its order
-    is one no index holds (by_ids=False: search's relevance)."""
-    per_page = current_app.config["ARTICLES_PER_PAGE"]
-    pagination = IdPagination if by_ids else SelectPagination
-    return pagination(
-        select=statement,
-        key=Article.id,
-        session=db.session(),
+    Pages are cut from the listing's ids first, unless its order is one no
+    index holds (by_ids=False: search's relevance)."""
+    return paginate(
+        db.session(),
+        statement,
         page=page_number(),
-        per_page=per_page,
-        max_per_page=per_page,
+        per_page=current_app.config["ARTICLES_PER_PAGE"],
+        key=Article.id if by_ids else None,
     )
 
 
-def listing_or_404(statement: Select[tuple[Article]]) -> Pagination:
+def listing_or_404(statement: Select[Any]) -> Page[Article]:
     """A category's, tag's or author's page: a 404 when nothing of theirs is
     public, since their name may come from a draft."""
-    page = paginate(statement)
+    page = listing(statement)
     if page.total == 0:
         abort(404)
     return page
@@ -84,14 +80,14 @@ def categories_in_use() -> list[NavigationLink]:
         NavigationLink(
             category.name, url_for("articles.by_category", slug=category.slug)
         )
-        for category in db.session.scalars(Category.select_in_use())
+        for category in db.session.scalars(Article.select_categories_in_use())
     ]
 
 
 @bp.get("/")
 @public_page
 def index() -> str:
-    page = paginate(Article.select_published())
+    page = listing(Article.select_published())
     return render_template("articles/index.html", page=page)
 
 
@@ -151,7 +147,7 @@ def scoped_listing(
 @public_page
 def archive(year: int, month: int | None = None) -> str:
     start, end = archive_bounds(year, month)
-    page = paginate(Article.select_published_between(start, end))
+    page = listing(Article.select_published_between(start, end))
     heading = start.strftime("%B %Y") if month else str(year)
     return render_template(
         "articles/listing.html", page=page, heading=heading, kind="Archive"
@@ -177,7 +173,7 @@ def archive_bounds(year: int, month: int | None) -> tuple[datetime, datetime]:
 def search() -> str:
     query = request.args.get("q", "").strip()[:SEARCH_QUERY_MAX]
     statement = select_search(query)
-    page = paginate(statement, by_ids=False) if statement is not None else None
+    page = listing(statement, by_ids=False) if statement is not None else None
     snippets = snippets_for(page.items, query) if page else {}
     return render_template(
         "articles/search.html", query=query, page=page, snippets=snippets

@@ -22,7 +22,8 @@ from blog.models import (
     User,
     utcnow,
 )
-from blog.models.article import NAME_MAX, SLUG_MAX, TITLE_MAX
+from blog.models.article import SLUG_MAX, TITLE_MAX
+from blog.models.taxonomy import NAME_MAX
 from blog.rendering import (
     first_paragraph_text,
     plain_text_of,
@@ -146,7 +147,7 @@ def change_slug(article: Article, slug: str) -> None:
     take back one of its own old slugs, but not another article's."""
     if slug == article.slug:
         return
-    holder = db.session.scalar(db.select(Article.id).where(Article.slug == slug))
+    holder = db.session.scalar(Article.select_id_by_slug(slug))
     if holder is not None:
         raise Conflict(f"The slug {slug!r} is taken by another article.")
     old_address = db.session.scalar(ArticleRedirect.select_by_slug(slug))
@@ -245,8 +246,7 @@ def tags_named(names: Iterable[str]) -> list[Tag]:
     if not by_slug:
         return []
     existing = {
-        tag.slug: tag
-        for tag in db.session.scalars(db.select(Tag).where(Tag.slug.in_(by_slug)))
+        tag.slug: tag for tag in db.session.scalars(Tag.select_by_slugs(by_slug))
     }
     tags = []
     for slug, name in by_slug.items():

@@ -94,14 +94,8 @@ def find_or_add_author(display_name: str) -> User:
     chosen freely, so a reader who names themself after an author must never
     be credited, let alone promoted. Without a match, an author account with
     no usable password is added. The caller commits."""
-    slug = make_slug(display_name)
-    name_matches = (User.slug == slug) | (
-        db.func.lower(User.display_name) == display_name.lower()
-    )
-    authors = db.select(User).where(
-        name_matches, User.role.in_([Role.AUTHOR, Role.EDITOR, Role.ADMIN])
-    )
-    user = db.session.scalars(authors.order_by(User.id)).first()
+    authors = User.select_authors_named(display_name, make_slug(display_name))
+    user = db.session.scalars(authors).first()
     if user is not None:
         return user
     account_slug = unique_slug(display_name, User.slug)
@@ -169,20 +163,14 @@ def delete_account(*, user: User, password: str) -> None:
     if user.has_password and not user.check_password(password):
         raise InvalidInput("The password is not right.")
     with write_transaction():
-        has_articles = db.session.scalar(
-            db.select(db.func.count(Article.id)).where(Article.author_id == user.id)
-        )
+        has_articles = db.session.scalar(Article.select_count_by_author(user.id))
         if has_articles:
             raise Conflict(
                 "Your account still has articles. Delete them, or ask an editor "
                 "to move them to another author, before deleting the account."
             )
         # Comments keep their place in threads, with no author.
-        db.session.execute(
-            db.update(Comment)
-            .where(Comment.author_id == user.id)
-            .values(author_id=None)
-        )
+        db.session.execute(Comment.update_orphan_by(user.id))
         db.session.delete(user)
 
 

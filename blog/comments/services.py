@@ -13,10 +13,8 @@ import enum
 import re
 from collections.abc import Iterable
 from datetime import timedelta
-from functools import cache
 
 from flask import current_app
-from sqlalchemy import Select, Update, and_, bindparam, func, select, update
 
 from blog.comments.notifications import notify_new_comment
 from blog.database import write_transaction
@@ -120,7 +118,7 @@ def reply_target(article: Article, parent_id: int | None) -> Comment | None:
 
 def refuse_double_post(author: User, body: str) -> None:
     earlier = db.session.scalar(
-        earlier_same_text_statement(),
+        Comment.select_same_text_since(),
         {"author_id": author.id, "since": utcnow() - DUPLICATE_WINDOW, "body": body},
     )
     if earlier is not None:
@@ -148,10 +146,7 @@ def initial_status(article: Article, author: User, body: str) -> CommentStatus:
 
 
 def has_approved_comment(author: User) -> bool:
-    approved = select(Comment.id).where(
-        Comment.author_id == author.id, Comment.status == CommentStatus.VISIBLE
-    )
-    return bool(db.session.scalar(select(approved.exists())))
+    return bool(db.session.scalar(Comment.select_approved_by(author.id)))
 
 
 def edit_comment(*, comment: Comment, editor: User, body: str) -> Comment:
@@ -229,10 +224,7 @@ def moderate(
 def comments_to_moderate(ids: list[int], by: User) -> list[Comment]:
     """The comments, read again after locking their articles so their states
     are current; PermissionDenied unless `by` may moderate every one."""
-    article_ids = db.session.scalars(
-        select(Comment.article_id).where(Comment.id.in_(ids)).distinct()
-    )
-    lock_articles(article_ids)
+    lock_articles(db.session.scalars(Comment.select_article_ids(ids)))
     comments = list(
         db.session.scalars(
             Comment.select_by_ids(ids).execution_options(populate_existing=True)
@@ -263,7 +255,7 @@ def lock_articles(article_ids: Iterable[int]) -> dict[int, bool]:
     writers never wait for each other; returns whether each takes comments
     (open, and public) as it is now."""
     rows = db.session.execute(
-        lock_articles_statement(),
+        Article.select_taking_comments(),
         {"article_ids": sorted(set(article_ids)), "now": utcnow()},
     )
     return {article_id: bool(takes) for article_id, takes in rows}
@@ -274,60 +266,11 @@ def count_new_comment(comment: Comment) -> None:
     the article's row is locked (a recount costs a scan of its comments)."""
     if comment.status is not CommentStatus.VISIBLE:
         return
-    db.session.execute(count_one_more_statement(), {"article_id": comment.article_id})
-
-
-# The statements a comment's write lock runs, built once: building one with
-# its clauses costs about as much as running it.
-@cache
-def lock_articles_statement() -> Select:
-    takes_comments = and_(Article.comments_open, Article.is_public(bindparam("now")))
-    return (
-        select(Article.id, takes_comments)
-        .where(Article.id.in_(bindparam("article_ids", expanding=True)))
-        .order_by(Article.id)
-        .with_for_update()
-    )
-
-
-@cache
-def earlier_same_text_statement() -> Select:
-    return (
-        select(Comment.id)
-        .where(
-            Comment.author_id == bindparam("author_id"),
-            Comment.created_at >= bindparam("since"),
-            Comment.status != CommentStatus.DELETED,
-            Comment.body_markdown == bindparam("body"),
-        )
-        .limit(1)
-    )
-
-
-@cache
-def count_one_more_statement() -> Update:
-    return (
-        update(Article)
-        .where(Article.id == bindparam("article_id"))
-        .values(comment_count=Article.comment_count + 1)
-        .execution_options(synchronize_session=False)
+    db.session.execute(
+        Article.count_one_more_comment(), {"article_id": comment.article_id}
     )
 
 
 def recount_comments(article_ids: Iterable[int]) -> None:
-    """Set comment_count to the number of visible comments (the caller commits)."""
-    visible = (
-        select(func.count(Comment.id))
-        .where(
-            Comment.article_id == Article.id,
-            Comment.status == CommentStatus.VISIBLE,
-        )
-        .correlate(Article)
-        .scalar_subquery()
-    )
-    db.session.execute(
-        update(Article)
-        .where(Article.id.in_(sorted(set(article_ids))))
-        .values(comment_count=visible)
-        .execution_options(synchronize_session=False)
-    )
+    """Set comment_count to the number of visible comments."""
+    db.session.execute(Comment.recount_articles(article_ids))

@@ -1,5 +1,5 @@
 """What each feed says: its title, links and items, from the articles or
-comments its version named. Runs only when a feed is not in the cache."""
+comments its validators named. Runs only when a feed is not in the cache."""
 
 from __future__ import annotations
 
@@ -8,13 +8,12 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from blog.extensions import db
 from blog.feeds.builders import FeedInfo, FeedItem, Label, Person
 from blog.feeds.content import absolute_links
-from blog.feeds.versions import ArticleScope, CommentScope, FeedVersion
+from blog.feeds.queries import ArticleScope, CommentScope
+from blog.feeds.validators import FeedValidators
 from blog.http import absolute_url
 from blog.models import Article, Comment
 
@@ -75,10 +74,10 @@ def comment_feed_url(scope: CommentScope, format_name: str) -> str:
 
 
 def article_feed(
-    scope: ArticleScope, version: FeedVersion, format_name: str
+    scope: ArticleScope, validators: FeedValidators, format_name: str
 ) -> FeedInfo:
-    """The feed of the articles the version named, newest first."""
-    name = version.scope_name
+    """The feed of the articles the validators named, newest first."""
+    name = validators.scope_name
     title = f"{name} · {site_name()}" if name else site_name()
     author = Person(site_name())
     if scope.kind == "author":
@@ -88,10 +87,10 @@ def article_feed(
         description=SCOPE_DESCRIPTIONS[scope.kind].format(site=site_name(), name=name),
         home_url=scope_url(scope),
         self_url=article_feed_url(scope, format_name),
-        updated=version.last_modified,
+        updated=validators.last_modified,
         author=author,
         hub_url=hub_url(),
-        items=tuple(article_item(article) for article in articles(version.item_ids)),
+        items=tuple(article_item(article) for article in articles(validators.item_ids)),
     )
 
 
@@ -138,24 +137,24 @@ def labels_of(article: Article) -> Iterable[Label]:
 
 
 def comment_feed(
-    scope: CommentScope, version: FeedVersion, format_name: str
+    scope: CommentScope, validators: FeedValidators, format_name: str
 ) -> FeedInfo:
-    """The feed of the comments the version named, newest first."""
+    """The feed of the comments the validators named, newest first."""
     if scope.article_slug:
-        title = f"Comments on “{version.scope_name}” · {site_name()}"
+        title = f"Comments on “{validators.scope_name}” · {site_name()}"
         home_url = absolute_url("articles.detail", slug=scope.article_slug)
     else:
         title = f"Comments · {site_name()}"
         home_url = absolute_url("articles.index")
     return FeedInfo(
         title=title,
-        description=f"The newest comments on {version.scope_name or site_name()}",
+        description=f"The newest comments on {validators.scope_name or site_name()}",
         home_url=home_url,
         self_url=comment_feed_url(scope, format_name),
-        updated=version.last_modified,
+        updated=validators.last_modified,
         author=Person(site_name()),
         hub_url=hub_url(),
-        items=tuple(comment_item(comment) for comment in comments(version.item_ids)),
+        items=tuple(comment_item(comment) for comment in comments(validators.item_ids)),
     )
 
 
@@ -164,17 +163,8 @@ def comments(ids: tuple[int, ...]) -> list[Comment]:
     order given: one query."""
     if not ids:
         return []
-    statement = (
-        select(Comment)
-        .where(Comment.id.in_(ids))
-        .options(
-            joinedload(Comment.author),
-            joinedload(Comment.article).load_only(
-                Article.id, Article.slug, Article.title
-            ),
-        )
-    )
-    by_id = {comment.id: comment for comment in db.session.scalars(statement)}
+    found = db.session.scalars(Comment.select_for_feed(ids))
+    by_id = {comment.id: comment for comment in found}
     return [by_id[id_] for id_ in ids if id_ in by_id]
 
 

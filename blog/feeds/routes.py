@@ -1,6 +1,6 @@
 """RSS 2.0, Atom and JSON Feed for the site, its scopes and its comments.
 
-The validators come from one query (versions.py), which answers 304 before
+The validators come from one query (validators.py), which answers 304 before
 anything is rendered. Anonymous polls, nearly all of them, are answered from
 the page cache (blog/cache/) and reach none of this until the site changes.
 """
@@ -24,12 +24,11 @@ from blog.cache import public_feed, public_page
 from blog.feeds.builders import MEDIA_TYPES, FeedInfo, build_feed
 from blog.feeds.items import article_feed, comment_feed, hub_url, site_name
 from blog.feeds.links import FEED_FILES, SCOPE_KINDS, comment_feed_links, feed_links
-from blog.feeds.versions import (
-    ArticleScope,
-    CommentScope,
-    FeedVersion,
-    article_feed_version,
-    comment_feed_version,
+from blog.feeds.queries import ArticleScope, CommentScope
+from blog.feeds.validators import (
+    FeedValidators,
+    article_feed_validators,
+    comment_feed_validators,
 )
 from blog.feeds.websub import announce
 from blog.http import absolute_url, conditional_response
@@ -132,23 +131,19 @@ def representation(scope: ArticleScope | CommentScope, format_name: str) -> str:
 
 
 def serve_articles(scope: ArticleScope, format_name: str) -> Response:
-    version = article_feed_version(scope, representation(scope, format_name))
+    found = article_feed_validators(scope, representation(scope, format_name))
     # A category, tag or author with nothing public is unknown to the public:
     # its name may come from a draft.
-    if version is None or (scope.kind != "site" and not version.item_ids):
+    if found is None or (scope.kind != "site" and not found.item_ids):
         abort(404)
-    return serve(
-        version, format_name, lambda: article_feed(scope, version, format_name)
-    )
+    return serve(found, format_name, lambda: article_feed(scope, found, format_name))
 
 
 def serve_comments(scope: CommentScope, format_name: str) -> Response:
-    version = comment_feed_version(scope, representation(scope, format_name))
-    if version is None:
+    found = comment_feed_validators(scope, representation(scope, format_name))
+    if found is None:
         return redirect_from_old_slug(scope.article_slug, format_name)
-    return serve(
-        version, format_name, lambda: comment_feed(scope, version, format_name)
-    )
+    return serve(found, format_name, lambda: comment_feed(scope, found, format_name))
 
 
 def redirect_from_old_slug(slug: str, format_name: str) -> Response:
@@ -163,12 +158,14 @@ def redirect_from_old_slug(slug: str, format_name: str) -> Response:
 
 
 def serve(
-    version: FeedVersion, format_name: str, describe: Callable[[], FeedInfo]
+    validators: FeedValidators, format_name: str, describe: Callable[[], FeedInfo]
 ) -> Response:
-    """304 when the reader has this version, else the document."""
+    """304 when the reader has a copy with these validators, else the document."""
 
     def full_response() -> Response:
         body = build_feed(format_name, describe())
         return Response(body, content_type=f"{MEDIA_TYPES[format_name]}; charset=utf-8")
 
-    return conditional_response(version.etag, version.last_modified, full_response)
+    return conditional_response(
+        validators.etag, validators.last_modified, full_response
+    )

@@ -1,17 +1,11 @@
 """Every model, imported here so Alembic and the app see one registry."""
 
-from blog.models.article import (
-    Article,
-    ArticleRedirect,
-    ArticleStatus,
-    Category,
-    Revision,
-    Tag,
-    article_tags,
-)
+from blog.models.article import Article, ArticleStatus
 from blog.models.base import Base, utcnow
 from blog.models.comment import Comment, CommentStatus
+from blog.models.history import ArticleRedirect, Revision
 from blog.models.site_state import SiteState
+from blog.models.taxonomy import Category, Tag, article_tags
 from blog.models.upload import Upload
 from blog.models.user import AnonymousReader, Role, User
 

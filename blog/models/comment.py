@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import datetime
 from functools import cache
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Select, Text, bindparam, func, select
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Select,
+    Text,
+    Update,
+    bindparam,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.orm import (
     Mapped,
     aliased,
@@ -87,6 +99,68 @@ class Comment(PublicContent, Base):
         )
 
     @classmethod
+    def recount_articles(cls, article_ids: Iterable[int]) -> Update:
+        """Set these articles' comment_count to their visible comments."""
+        visible = (
+            select(func.count(cls.id))
+            .where(cls.article_id == Article.id, cls.status == CommentStatus.VISIBLE)
+            .correlate(Article)
+            .scalar_subquery()
+        )
+        return (
+            update(Article)
+            .where(Article.id.in_(sorted(set(article_ids))))
+            .values(comment_count=visible)
+            .execution_options(synchronize_session=False)
+        )
+
+    @classmethod
+    def update_orphan_by(cls, author_id: int) -> Update:
+        """Keep an account's comments in their threads once it is deleted."""
+        return update(cls).where(cls.author_id == author_id).values(author_id=None)
+
+    @classmethod
+    def select_same_text_since(cls) -> Select[Any]:
+        """The author `author_id`'s comment with the text `body` since
+        `since`, if any: a double post."""
+        return same_text_statement()
+
+    @classmethod
+    def select_approved_by(cls, author_id: int) -> Select[Any]:
+        """Whether the author has a comment a moderator let through."""
+        approved = select(cls.id).where(
+            cls.author_id == author_id, cls.status == CommentStatus.VISIBLE
+        )
+        return select(approved.exists())
+
+    @classmethod
+    def select_article_ids(cls, ids: Iterable[int]) -> Select[Any]:
+        """The articles these comments are on."""
+        return select(cls.article_id).where(cls.id.in_(list(ids))).distinct()
+
+    @classmethod
+    def select_with_article(cls, comment_id: int) -> Select[tuple[Comment]]:
+        return (
+            select(cls)
+            .where(cls.id == comment_id)
+            .options(joinedload(cls.article), joinedload(cls.author))
+        )
+
+    @classmethod
+    def select_for_feed(cls, ids: Iterable[int]) -> Select[tuple[Comment]]:
+        """These comments with their authors and their articles' titles."""
+        return (
+            select(cls)
+            .where(cls.id.in_(list(ids)))
+            .options(
+                joinedload(cls.author),
+                joinedload(cls.article).load_only(
+                    Article.id, Article.slug, Article.title
+                ),
+            )
+        )
+
+    @classmethod
     def select_commenter_ids(cls, article_id: int) -> Select[tuple[int | None]]:
         """Everyone who has a comment on the article, in any state."""
         return select(cls.author_id).where(cls.article_id == article_id).distinct()
@@ -134,9 +208,26 @@ class Comment(PublicContent, Base):
 
 
 @cache
+def same_text_statement() -> Select[Any]:
+    """Built once, like Article.select_taking_comments(): 59 µs to build,
+    under the write lock of every comment."""
+    return (
+        select(Comment.id)
+        .where(
+            Comment.author_id == bindparam("author_id"),
+            Comment.created_at >= bindparam("since"),
+            Comment.status != CommentStatus.DELETED,
+            Comment.body_markdown == bindparam("body"),
+        )
+        .limit(1)
+    )
+
+
+@cache
 def thread_statement(variant: str) -> Select[tuple[Comment]]:
     """select_thread's query for one kind of viewer, built once: the recursive
-    query costs a millisecond to build, and every article page needs it."""
+    query costs 0.8 ms to build (1 µs cached), on every article page of a
+    commenter or moderator (bench: "article, logged-in reader")."""
     readable = Comment.status == CommentStatus.VISIBLE
     if variant == "moderator":
         readable |= Comment.status == CommentStatus.PENDING

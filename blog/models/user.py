@@ -7,7 +7,7 @@ import hashlib
 from datetime import datetime
 
 from flask_login import AnonymousUserMixin, UserMixin
-from sqlalchemy import Enum, Select, String, select
+from sqlalchemy import Enum, Select, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -120,6 +120,19 @@ class User(UserMixin, Base):
     @classmethod
     def select_by_slug(cls, slug: str) -> Select[tuple[User]]:
         return select(cls).where(cls.slug == slug)
+
+    @classmethod
+    def select_authors_named(cls, name: str, slug: str) -> Select[tuple[User]]:
+        """Accounts holding the author role (or higher) whose slug or display
+        name (in any case) is this one, oldest first."""
+        name_matches = (cls.slug == slug) | (
+            func.lower(cls.display_name) == name.lower()
+        )
+        return (
+            select(cls)
+            .where(name_matches, cls.role.in_([Role.AUTHOR, Role.EDITOR, Role.ADMIN]))
+            .order_by(cls.id)
+        )
 
 
 class AnonymousReader(AnonymousUserMixin):

@@ -171,7 +171,7 @@ def editor_page(
         article=article,
         preview=preview,
         error=error,
-        categories=db.session.scalars(db.select(Category.name).order_by(Category.name)),
+        categories=db.session.scalars(Category.select_names()),
         uploads=db.session.scalars(
             Upload.select_newest(current_user.id).limit(RECENT_UPLOADS)
         ),

@@ -13,7 +13,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from blog.models import Role
-from blog.models.article import NAME_MAX, SLUG_MAX, SUMMARY_MAX, TITLE_MAX
+from blog.models.article import SLUG_MAX, SUMMARY_MAX, TITLE_MAX
+from blog.models.taxonomy import NAME_MAX
 
 # Limits with no column behind them: the body is unbounded text, the tag list
 # is split into tags, and alt text lives only in the Markdown snippet an upload

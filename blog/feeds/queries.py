@@ -1,32 +1,16 @@
-"""Every feed's validators from one cheap, index-backed query.
-
-The query returns a row for the scope (none when the category, tag, author
-or article is unknown: a 404), joined to the feed's newest items with only
-the columns that decide how they look (ids, slugs, times, names). Hashing
-those rows gives the ETag, so a publish, an edit, a slug change, a comment
-shown or hidden, or a scheduled article whose time has come changes it: the
-query compares published_at with the time it runs, so no cron is needed.
-
-Last-Modified is the newest change: of the items shown, the later of their
-update and publication times (comments: creation and edit times); and, so
-that it never goes backwards when an article leaves a feed (unpublished,
-rescheduled), the newest update among the scope's articles that are not
-public now, capped at now. The article services stamp updated_at on every
-status change, so an unpublish moves Last-Modified forward. The price:
-saving a draft also moves its scope's validators, costing subscribers one
-download; never a wrong 304.
-"""
+"""The queries a feed's validators come from: one cheap, index-backed query
+per feed, returning a row for the scope (none when the category, tag,
+author or article is unknown: a 404), joined to the feed's newest items with
+only the columns that decide how they look (ids, slugs, times, names)."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Row,
     ScalarSelect,
     Select,
     func,
@@ -36,7 +20,6 @@ from sqlalchemy import (
     true,
 )
 
-from blog.extensions import db
 from blog.models import (
     Article,
     ArticleStatus,
@@ -46,22 +29,10 @@ from blog.models import (
     Tag,
     User,
     article_tags,
-    utcnow,
 )
 
 FEED_ARTICLES = 20
 FEED_COMMENTS = 50
-# The Last-Modified of a feed that has never had anything in it.
-NEVER = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class FeedVersion:
-    etag: str
-    last_modified: datetime
-    # The category or tag name, author name or article title; "" for the site.
-    scope_name: str
-    item_ids: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -128,7 +99,7 @@ class CommentScope:
         return Comment.article_id.in_(ids.correlate(None))
 
 
-def select_article_versions(scope: ArticleScope, now: datetime) -> Select[Any]:
+def select_article_validators(scope: ArticleScope, now: datetime) -> Select[Any]:
     """The scope's row joined to its newest public articles, plus the newest
     update among its articles that are not public now."""
     items = select_feed_articles(scope, now).subquery("items")
@@ -182,7 +153,7 @@ def select_hidden_changes(
     return drafts.scalar_subquery(), scheduled.scalar_subquery()
 
 
-def select_comment_versions(scope: CommentScope, now: datetime) -> Select[Any]:
+def select_comment_validators(scope: CommentScope, now: datetime) -> Select[Any]:
     """The scope's row joined to its newest visible comments, plus the last
     edit that sent one of its comments back to moderation (it left the feed
     then: Last-Modified must not go back). Moderators' approvals and hidings
@@ -219,45 +190,4 @@ def select_feed_comments(scope: CommentScope, now: datetime) -> Select[Any]:
         )
         .order_by(Comment.created_at.desc(), Comment.id.desc())
         .limit(FEED_COMMENTS)
-    )
-
-
-def article_feed_version(scope: ArticleScope, salt: str) -> FeedVersion | None:
-    """The validators of an article feed, or None when its scope is unknown.
-    salt names the representation (format, site address, settings)."""
-    now = utcnow()
-    rows = db.session.execute(select_article_versions(scope, now)).all()
-    if not rows:
-        return None
-    shown = [row for row in rows if row.item_id is not None]
-    changes = [max(row.updated_at, row.published_at) for row in shown]
-    hidden = (rows[0].draft_change, rows[0].scheduled_change)
-    changes += [min(change, now) for change in hidden if change is not None]
-    return version_of(rows, shown, changes, salt)
-
-
-def comment_feed_version(scope: CommentScope, salt: str) -> FeedVersion | None:
-    """The validators of a comment feed, or None when its article is unknown
-    or not public."""
-    now = utcnow()
-    rows = db.session.execute(select_comment_versions(scope, now)).all()
-    if not rows:
-        return None
-    shown = [row for row in rows if row.item_id is not None]
-    changes = [max(row.created_at, row.edited_at or row.created_at) for row in shown]
-    if rows[0].withdrawn_change is not None:
-        changes.append(min(rows[0].withdrawn_change, now))
-    return version_of(rows, shown, changes, salt)
-
-
-def version_of(
-    rows: list[Row[Any]], shown: list[Row[Any]], changes: list[datetime], salt: str
-) -> FeedVersion:
-    last_modified = max(changes, default=NEVER).replace(microsecond=0)
-    material = repr((salt, last_modified, [tuple(row) for row in rows]))
-    return FeedVersion(
-        etag=hashlib.sha256(material.encode()).hexdigest()[:32],
-        last_modified=last_modified,
-        scope_name=rows[0].scope_name or "",
-        item_ids=tuple(row.item_id for row in shown),
     )
