@@ -14,6 +14,7 @@ from flask import current_app
 
 from blog.articles.services import ArticleFields, save_article
 from blog.auth.services import find_or_add_author
+from blog.database import write_transaction
 from blog.errors import InvalidInput
 from blog.extensions import db
 from blog.models import Article, ArticleStatus, utcnow
@@ -49,7 +50,7 @@ def import_post(meta: dict[str, Any], body: str) -> ImportOutcome:
     if not body.strip():
         raise InvalidInput("the file has no article text after the front matter")
     slug = text_value(meta, "slug", required=False) or make_slug(title, SLUG_MAX)
-    existing = db.session.scalar(db.select(Article).where(Article.slug == slug))
+    existing = db.session.scalar(Article.select_by_slug(slug))
     published_at = publication_time(meta.get("date"), existing)
     fields = ArticleFields(
         title=title,
@@ -64,10 +65,13 @@ def import_post(meta: dict[str, Any], body: str) -> ImportOutcome:
     if existing is None and published_at <= utcnow():
         # A new import of an old article was not "updated" when it was imported.
         fields.updated_at = published_at
-    author = find_or_add_author(author_name)
-    article = save_article(
-        article=existing, fields=fields, author=author, editor=author
-    )
+    # One transaction for the author and the article: a command, so holding
+    # the write lock while the Markdown renders costs no reader anything.
+    with write_transaction():
+        author = find_or_add_author(author_name)
+        article = save_article(
+            article=existing, fields=fields, author=author, editor=author
+        )
     return ImportOutcome(article=article, created=existing is None)
 
 

@@ -11,6 +11,7 @@ from typing import IO
 from flask import current_app
 from werkzeug.utils import secure_filename
 
+from blog.database import write_transaction
 from blog.errors import InvalidInput
 from blog.extensions import db
 from blog.models import Upload, User
@@ -60,8 +61,8 @@ def save_upload(*, stream: IO[bytes], original_name: str, uploader: User) -> Upl
         height=height,
         uploader=uploader,
     )
-    db.session.add(upload)
-    db.session.commit()
+    with write_transaction():
+        db.session.add(upload)
     return upload
 
 

@@ -12,6 +12,7 @@ import yaml
 from blog.articles.importing import import_markdown_file
 from blog.auth.services import create_user, generate_password, new_user
 from blog.comments.services import recount_comments
+from blog.database import write_transaction
 from blog.extensions import db
 from blog.models import Article, Comment, Role, User
 from blog.rendering import render_comment
@@ -33,19 +34,21 @@ class DemoResult:
 def load_demo() -> DemoResult:
     """Load the demo once. A second call finds the demo author and changes
     nothing, so running it on every start never duplicates content."""
-    if db.session.scalar(User.select_by_email(DEMO_AUTHOR_EMAIL)) is not None:
-        return DemoResult(loaded=False, email=DEMO_AUTHOR_EMAIL)
     password = generate_password()
-    create_user(
-        email=DEMO_AUTHOR_EMAIL,
-        display_name=DEMO_AUTHOR_NAME,
-        role=Role.AUTHOR,
-        password=password,
-    )
-    articles = [
-        import_markdown_file(path).article for path in sorted(DEMO_FOLDER.glob("*.md"))
-    ]
-    comments = add_demo_comments(DEMO_FOLDER / "comments.yaml")
+    with write_transaction():  # all of it or nothing
+        if db.session.scalar(User.select_by_email(DEMO_AUTHOR_EMAIL)) is not None:
+            return DemoResult(loaded=False, email=DEMO_AUTHOR_EMAIL)
+        create_user(
+            email=DEMO_AUTHOR_EMAIL,
+            display_name=DEMO_AUTHOR_NAME,
+            role=Role.AUTHOR,
+            password=password,
+        )
+        articles = [
+            import_markdown_file(path).article
+            for path in sorted(DEMO_FOLDER.glob("*.md"))
+        ]
+        comments = add_demo_comments(DEMO_FOLDER / "comments.yaml")
     return DemoResult(
         loaded=True,
         email=DEMO_AUTHOR_EMAIL,
@@ -56,7 +59,8 @@ def load_demo() -> DemoResult:
 
 
 def add_demo_comments(path: Path) -> int:
-    """Readers (without usable passwords) and their comments, an hour apart."""
+    """Readers (without usable passwords) and their comments, an hour apart.
+    The caller's write transaction commits them."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     readers = {
         reader["email"]: new_user(
@@ -66,9 +70,7 @@ def add_demo_comments(path: Path) -> int:
     }
     by_key: dict[str, Comment] = {}
     for entry in data["comments"]:
-        article = db.session.scalar(
-            db.select(Article).where(Article.slug == entry["article"])
-        )
+        article = db.session.scalar(Article.select_by_slug(entry["article"]))
         created = article.published_at + timedelta(hours=len(by_key) + 1)
         comment = Comment(
             article=article,
@@ -82,5 +84,4 @@ def add_demo_comments(path: Path) -> int:
         by_key[entry["key"]] = comment
     db.session.flush()
     recount_comments({comment.article_id for comment in by_key.values()})
-    db.session.commit()
     return len(by_key)
