@@ -59,7 +59,7 @@ hooks: install-test
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .coverage
 
-# The benchmark (bench/): see README.md, "Performance".
+# The benchmark (bench/): see docs/performance.md.
 .PHONY: bench bench-cluster
 
 ## Load the blog (SQLite; ARGS="--db postgres --with-wordpress --with-ghost --runs 3 --duration 10")

@@ -12,11 +12,11 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
-from blog import cache as page_cache
-from blog import cli, errors, security, templating
+from blog import cache, cli, errors, security, templating
 from blog.config import load_config
 from blog.database import configure_engine
-from blog.extensions import cache, csrf, db, limiter, login_manager
+from blog.extensions import cache as flask_cache
+from blog.extensions import csrf, db, limiter, login_manager
 from blog.models.base import include_in_migrations, render_migration_item
 
 # migrations/ sits beside the package at the top of the repository.
@@ -42,7 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     init_migrations(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    cache.init_app(app)
+    flask_cache.init_app(app)
     init_login(app)
     trust_proxies(app)
 
@@ -53,7 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     # Last: the middleware reads the views' cache rules, and memo keys the
     # templates and filters.
-    page_cache.init_app(app)
+    cache.init_app(app)
     return app
 
 

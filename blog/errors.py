@@ -5,7 +5,13 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, make_response, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    MethodNotAllowed,
+    TooManyRequests,
+)
+from werkzeug.wrappers import Response as BaseResponse
 
 from blog.extensions import db
 
@@ -58,7 +64,7 @@ def render_error(
     return render_template(template, status=status, title=title, detail=detail), status
 
 
-def handle_http_error(error: HTTPException) -> Response:
+def handle_http_error(error: HTTPException) -> BaseResponse:
     if error.code is None or error.code < 400 or error.response is not None:
         # A redirect, or an error that carries its own page (e.g. a comment
         # refused by the rate limit, shown with the typed text kept).
@@ -66,9 +72,9 @@ def handle_http_error(error: HTTPException) -> Response:
     response = make_response(
         render_error(error.code, error.name, specific_description(error))
     )
-    if error.code == 405 and error.valid_methods:
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
-    if error.code == 429 and error.retry_after:  # type: ignore[attr-defined]
+    if isinstance(error, TooManyRequests) and error.retry_after:
         response.headers["Retry-After"] = str(error.retry_after)
     return response
 
@@ -90,4 +96,4 @@ def handle_unexpected_error(error: Exception) -> tuple[Response | str, int]:
     """Roll back, log with the path, and show a plain page: never a traceback."""
     db.session.rollback()
     log.exception("unhandled error on %s %s", request.method, request.path)
-    return render_error(500, InternalServerError.name, None)
+    return render_error(500, InternalServerError().name, None)

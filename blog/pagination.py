@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from flask import abort
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import Select, SQLColumnExpression, func, select
 from sqlalchemy.orm import Session, lazyload
 
 T = TypeVar("T")
@@ -59,7 +59,7 @@ def paginate(
     *,
     page: int,
     per_page: int,
-    key: ColumnElement[Any] | None = None,
+    key: SQLColumnExpression[Any] | None = None,
 ) -> Page[Any]:
     """Page `page` of the statement's rows; a 404 for an empty page past the
     first. With `key` (the primary key), OFFSET steps over the listing's ids

@@ -13,7 +13,6 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from itertools import product
 from typing import Any
 
 import pytest
@@ -21,86 +20,22 @@ from flask import Flask
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import ColumnProperty, Mapper
 
-from blog.articles.services import ArticleFields, fields_of, save_article
 from blog.cache.rules import cacheable_endpoints
 from blog.cache.version import shown_fields
 from blog.extensions import db
-from blog.models import Article, Base, SiteState, Upload, User, utcnow
+from blog.models import Base, SiteState, User, utcnow
 from blog.models.public import is_public_model
-from tests.factories import (
-    make_article,
-    make_category,
-    make_comment,
-    make_tag,
-    make_user,
-)
-
-SEARCH_WORD = "Lighthouse"
-# What a public page may read from its query string, by endpoint.
-QUERY_STRINGS = {"articles.search": f"q={SEARCH_WORD}"}
+from tests.factories import make_tag, make_user
+from tests.public_pages import add_small_site, public_urls
 
 
 @pytest.fixture
 def site(app_factory) -> Flask:
-    """A small site with one of everything, on an app without a cache, so
-    every request renders afresh whatever the version says."""
-    app = app_factory(CACHE_TYPE="NullCache", CACHE_NO_NULL_WARNING=True)
-    with app.app_context():
-        author = make_user(display_name="Ada Author", slug="ada", role="author")
-        reader = make_user(display_name="Rex Reader", slug="rex")
-        article = make_article(
-            title=f"The {SEARCH_WORD} Keeper",
-            slug="keeper",
-            author=author,
-            category=make_category("Coasts"),
-            tags=[make_tag("light")],
-            published_at=datetime(2026, 6, 1, 12, tzinfo=utcnow().tzinfo),
-            summary="A keeper of the light.",
-        )
-        make_comment(article, reader, body_markdown="Lovely piece.")
-        # An edit leaves a revision and the old address's redirect.
-        fields: ArticleFields = fields_of(article)
-        fields.slug, fields.body_markdown = "the-keeper", "New text.\n"
-        save_article(article=article, fields=fields, author=author, editor=author)
-        db.session.add(
-            Upload(
-                filename="abc.png",
-                original_name="light.png",
-                content_type="image/png",
-                size=10,
-                width=1,
-                height=1,
-                uploader=author,
-            )
-        )
-        db.session.commit()
-    return app
-
-
-def public_urls(app: Flask) -> Iterator[str]:
-    """Every public endpoint filled with every value the site could give its
-    arguments; the caller keeps those that answer 200."""
-    with app.app_context():
-        article = db.session.scalars(select(Article)).one()
-        slugs = [article.slug, *db.session.scalars(select(User.slug))]
-        slugs += [article.category.slug, *(tag.slug for tag in article.tags)]
-    published = article.published_at
-    values = {"slug": slugs, "year": [published.year], "month": [published.month]}
-    adapter = app.url_map.bind("blog.test")
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint not in cacheable_endpoints(app):
-            continue
-        names = sorted(rule.arguments - set(rule.defaults or {}))
-        unknown = [name for name in names if name not in values]
-        assert not unknown, f"teach public_urls() how to fill {unknown} of {rule}"
-        for combination in product(*(values[name] for name in names)):
-            arguments = {
-                **(rule.defaults or {}),
-                **dict(zip(names, combination, strict=True)),
-            }
-            path = adapter.build(rule.endpoint, arguments)
-            query = QUERY_STRINGS.get(rule.endpoint)
-            yield f"{path}?{query}" if query else path
+    """The small site on an app without a cache, so every request renders
+    afresh whatever the version says."""
+    return add_small_site(
+        app_factory(CACHE_TYPE="NullCache", CACHE_NO_NULL_WARNING=True)
+    )
 
 
 def render_public_pages(app: Flask, urls: list[str]) -> dict[str, bytes]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from blog.cache.memo import FINGERPRINT
+from blog.cache.middleware import page_key
 from blog.extensions import cache, db
 from blog.models import Article, Comment, CommentStatus, Role, User
 from blog.models.site_state import SiteState
@@ -17,6 +19,12 @@ from tests.factories import (
 )
 
 PAGES = ["/", "/articles/cached", "/category/news", "/tag/t", "/sitemap.xml"]
+
+
+def stored_page(app, version: int, path: str, query: str = "") -> str:  # noqa: ANN001
+    """The key the middleware stores a page under."""
+    environ = {"PATH_INFO": path, "QUERY_STRING": query}
+    return page_key(app.extensions[FINGERPRINT], version, environ)
 
 
 def publish_cached_article(app) -> None:  # noqa: ANN001
@@ -239,14 +247,14 @@ def test_a_worker_keeps_no_pages_of_an_older_version(app, client) -> None:
     backend = app.extensions["cache"][cache]
     with app.app_context():
         old = db.session.scalar(db.select(SiteState.content_version))
-    assert backend.has(f"page:{old}:/articles/cached?")
+    assert backend.has(stored_page(app, old, "/articles/cached"))
 
     with app.app_context():
         db.session.scalar(db.select(Article)).title = "Edited title"
         db.session.commit()
     client.get("/")
 
-    assert not any(backend.has(f"page:{old}:{path}?") for path in PAGES)
+    assert not any(backend.has(stored_page(app, old, path)) for path in PAGES)
 
 
 def test_logged_in_readers_see_an_edited_article_at_once(app, client_as) -> None:
@@ -344,13 +352,13 @@ def test_query_strings_cannot_grow_a_worker_past_its_cache_budget(
         assert client.get(f"/articles/long?x={number}").status_code == 200
 
     assert backend.stored_bytes() <= 1024 * 1024
-    newest = f"page:{current_version(app)}:/articles/long?x=39"
+    newest = stored_page(app, current_version(app), "/articles/long", "x=39")
     assert backend.has(newest)
 
     # A page over a quarter of the budget is served, not kept: it would
     # otherwise push every other page out.
     assert client.get("/articles/huge").status_code == 200
-    assert not backend.has(f"page:{current_version(app)}:/articles/huge?")
+    assert not backend.has(stored_page(app, current_version(app), "/articles/huge"))
     assert backend.has(newest)
 
 

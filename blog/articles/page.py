@@ -16,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from flask import Flask, current_app, render_template
+from flask import current_app, render_template
+from flask.sansio.app import App
 from markupsafe import Markup
 
 from blog.cache import remembered
@@ -30,7 +31,7 @@ PERSONAL_PART = "blog.article_personal_part"  # app.extensions key
 PersonalPart = Callable[..., str]
 
 
-def add_personal_part(app: Flask, render: PersonalPart) -> None:
+def add_personal_part(app: App, render: PersonalPart) -> None:
     app.extensions[PERSONAL_PART] = render
 
 

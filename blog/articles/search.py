@@ -24,7 +24,7 @@ def dialect_name() -> str:
     return db.session.get_bind().dialect.name
 
 
-def select_search(query: str) -> Select[tuple[Article]] | None:
+def select_search(query: str) -> Select[Article] | None:
     """Public articles matching every word of the query, title matches first,
     then by relevance; None when the query holds no word at all."""
     terms = search_terms(query)
@@ -35,7 +35,7 @@ def select_search(query: str) -> Select[tuple[Article]] | None:
     return select_search_sqlite(terms)
 
 
-def select_search_sqlite(terms: list[str]) -> Select[tuple[Article]]:
+def select_search_sqlite(terms: list[str]) -> Select[Article]:
     matches = articles_fts.c.articles_fts.op("MATCH")
     title_hits = select(articles_fts.c.rowid).where(
         matches(fts5_query(terms, column="title"))
@@ -68,7 +68,7 @@ def postgres_query(terms: list[str]) -> Function:
     return func.plainto_tsquery(literal_column("'english'::regconfig"), " ".join(terms))
 
 
-def select_search_postgres(terms: list[str]) -> Select[tuple[Article]]:
+def select_search_postgres(terms: list[str]) -> Select[Article]:
     query = postgres_query(terms)
     title_vector = func.to_tsvector(
         literal_column("'english'::regconfig"), Article.title

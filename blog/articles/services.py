@@ -72,9 +72,8 @@ def save_article(
             apply_fields(article, fields, rendered)
             db.session.add(article)
     except IntegrityError as error:
-        raise Conflict(
-            f"The slug {fields.slug or article.slug!r} is taken by another article."
-        ) from error
+        taken = fields.slug or (article.slug if article is not None else "")
+        raise Conflict(f"The slug {taken!r} is taken by another article.") from error
     if was_public or article.is_published():
         # A draft's feeds are nobody's business yet.
         public_article_changed.send(article)

@@ -9,8 +9,8 @@ conditional headers from what it stored.
 
 Rules:
 
-- The key is the content version, read before the page is rendered
-  (version.py), and the path with its query string.
+- The key is the code's fingerprint (memo.py), the content version read
+  before the page is rendered (version.py), and the path with its query.
 - A page is stored only if it is a 200 that sets no cookie, and only when
   the app saw the request through (`PendingPage`, which the middleware
   puts in the WSGI environ and the app's request hooks fill in).
@@ -38,6 +38,7 @@ from werkzeug.http import (
 from werkzeug.routing import RequestRedirect
 
 from blog.cache.backend import BoundedCache
+from blog.cache.memo import FINGERPRINT
 from blog.cache.rules import cacheable_endpoints
 from blog.cache.store import backend_of, cache_get, cache_set
 from blog.cache.version import SiteVersion, content_expiry, is_past
@@ -122,6 +123,7 @@ class PageCache:
         self.site_version = site_version
         self.backend = backend_of(app)
         self.cacheable = cacheable_endpoints(app)
+        self.fingerprint: str = app.extensions[FINGERPRINT]
         # In-process, an entry of an older version is only dead weight in the
         # worker's memory: drop them all when the version moves. Redis
         # expires its own (CACHE_DEFAULT_TIMEOUT).
@@ -137,7 +139,7 @@ class PageCache:
         version = self.current_version()
         if version is None:
             return self.wsgi_app(environ, start_response)
-        key = page_key(version, environ)
+        key = page_key(self.fingerprint, version, environ)
         page: CachedPage | None = cache_get(self.backend, key)
         if page is not None and not page.is_expired():
             return page.answer(environ, start_response)
@@ -195,9 +197,11 @@ class PageCache:
         return page.answer(environ, start_response)
 
 
-def page_key(version: int, environ: dict[str, Any]) -> str:
+def page_key(fingerprint: str, version: int, environ: dict[str, Any]) -> str:
+    """The code's fingerprint (memo.py), the version, the path and query: a
+    deploy never serves pages its old templates rendered from Redis."""
     path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-    return f"page:{version}:{path}?{environ.get('QUERY_STRING', '')}"
+    return f"page:{fingerprint}:{version}:{path}?{environ.get('QUERY_STRING', '')}"
 
 
 def capture_without_sending(sent: list[Any]) -> StartResponse:

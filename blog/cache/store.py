@@ -4,6 +4,7 @@ costs a rendering, never a failed page."""
 from __future__ import annotations
 
 import logging
+import pickle
 from typing import Any
 
 from flask import Flask
@@ -31,7 +32,12 @@ def cache_get(backend: BaseCache, key: str) -> Any:
 
 
 def cache_set(backend: BaseCache, key: str, value: Any) -> None:
+    """Store the value; a value that cannot be stored (it does not pickle)
+    is a mistake in our code and raises, rather than costing every request
+    a rendering unnoticed."""
     try:
         backend.set(key, value)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        raise
     except Exception:
         log.warning("cache unreachable; not storing %s", key, exc_info=True)

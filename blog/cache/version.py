@@ -82,7 +82,8 @@ def bump_once(session: Session) -> None:
 
 
 def is_public_change(session: Session, instance: object) -> bool:
-    model = type(instance)
+    # Plain `type`: mypy does not count a `type[X]` as Hashable, as @cache wants.
+    model: type = type(instance)
     if is_public_model(model):
         return (
             instance in session.new
@@ -107,7 +108,7 @@ def bump_on_bulk_change(state: ORMExecuteState) -> None:
     """UPDATE and DELETE statements (comment recounts) skip the flush."""
     if not (state.is_update or state.is_delete) or state.bind_mapper is None:
         return
-    model = state.bind_mapper.class_
+    model: type = state.bind_mapper.class_
     if is_public_model(model) or shown_fields(model):
         bump_once(state.session)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from flask import current_app
 
 from blog.http import absolute_url
@@ -24,7 +26,7 @@ def notify_new_comment(comment: Comment) -> None:
         send_mail(recipient.email, subject(comment, is_reply), body(comment, is_reply))
 
 
-def wants_mail(user: User | None, comment: Comment) -> bool:
+def wants_mail(user: User | None, comment: Comment) -> TypeGuard[User]:
     return bool(
         user is not None
         and user.notify_replies

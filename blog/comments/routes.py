@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.wrappers import Response as FlaskResponse
 from flask_limiter import RequestLimit
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_url
@@ -25,7 +26,7 @@ from blog.comments.discussion import render_discussion
 from blog.comments.forms import CommentEditForm, CommentForm
 from blog.errors import BlogError
 from blog.extensions import limiter
-from blog.forms import ButtonForm
+from blog.forms import ButtonForm, add_error, text_of
 from blog.models import Article, Comment, CommentStatus
 from blog.permissions import (
     COMMENT_EDIT_WINDOW,
@@ -62,7 +63,7 @@ def comment_url(comment: Comment) -> str:
     )
 
 
-def comment_limit_reached(_limit: RequestLimit) -> Response | None:
+def comment_limit_reached(_limit: RequestLimit) -> FlaskResponse | None:
     """Over the limit, a logged-in commenter gets the article page back with
     their text still in the form (status 429), so nothing they typed is lost.
     Anyone else gets the plain 429 page."""
@@ -112,7 +113,7 @@ def create(slug: str) -> Page:
         comment = services.post_comment(
             article=article,
             author=current_user,
-            body=form.body.data,
+            body=text_of(form.body),
             parent_id=form.parent_id.data,
         )
     except BlogError as error:
@@ -147,10 +148,10 @@ def edit(comment_id: int) -> Page:
     if form.validate_on_submit():
         try:
             services.edit_comment(
-                comment=comment, editor=current_user, body=form.body.data
+                comment=comment, editor=current_user, body=text_of(form.body)
             )
         except BlogError as error:
-            form.body.errors.append(error.message)
+            add_error(form.body, error.message)
         else:
             flash(edited_message(comment))
             return redirect(comment_url(comment), code=303)

@@ -76,7 +76,7 @@ def post_comment(
     the moderation policy says, and mail whoever asked to hear about it.
 
     Everything is read and rendered before the write lock (see
-    transactions.py); under it the article is checked again, a double post
+    blog/database.py); under it the article is checked again, a double post
     refused, and the comment stored and counted."""
     body = clean_body(body)
     if not article.comments_open or not article.is_published():

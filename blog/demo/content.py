@@ -4,7 +4,7 @@ under a demo author."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import yaml
@@ -70,8 +70,8 @@ def add_demo_comments(path: Path) -> int:
     }
     by_key: dict[str, Comment] = {}
     for entry in data["comments"]:
-        article = db.session.scalar(Article.select_by_slug(entry["article"]))
-        created = article.published_at + timedelta(hours=len(by_key) + 1)
+        article, published_at = published_demo_article(entry["article"])
+        created = published_at + timedelta(hours=len(by_key) + 1)
         comment = Comment(
             article=article,
             author=readers[entry["author"]],
@@ -85,3 +85,11 @@ def add_demo_comments(path: Path) -> int:
     db.session.flush()
     recount_comments({comment.article_id for comment in by_key.values()})
     return len(by_key)
+
+
+def published_demo_article(slug: str) -> tuple[Article, datetime]:
+    """A demo article and when it went out: every demo comment is on one."""
+    article = db.session.scalars(Article.select_by_slug(slug)).one()
+    if article.published_at is None:
+        raise ValueError(f"The demo article {slug!r} is not published.")
+    return article, article.published_at

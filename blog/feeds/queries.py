@@ -99,7 +99,9 @@ class CommentScope:
         return Comment.article_id.in_(ids.correlate(None))
 
 
-def select_article_validators(scope: ArticleScope, now: datetime) -> Select[Any]:
+def select_article_validators(
+    scope: ArticleScope, now: datetime
+) -> Select[*tuple[Any, ...]]:
     """The scope's row joined to its newest public articles, plus the newest
     update among its articles that are not public now."""
     items = select_feed_articles(scope, now).subquery("items")
@@ -117,7 +119,9 @@ def select_article_validators(scope: ArticleScope, now: datetime) -> Select[Any]
     )
 
 
-def select_feed_articles(scope: ArticleScope, now: datetime) -> Select[Any]:
+def select_feed_articles(
+    scope: ArticleScope, now: datetime
+) -> Select[*tuple[Any, ...]]:
     """What decides how the scope's newest public articles look in a feed."""
     return (
         select(
@@ -153,7 +157,9 @@ def select_hidden_changes(
     return drafts.scalar_subquery(), scheduled.scalar_subquery()
 
 
-def select_comment_validators(scope: CommentScope, now: datetime) -> Select[Any]:
+def select_comment_validators(
+    scope: CommentScope, now: datetime
+) -> Select[*tuple[Any, ...]]:
     """The scope's row joined to its newest visible comments, plus the last
     edit that sent one of its comments back to moderation (it left the feed
     then: Last-Modified must not go back). Moderators' approvals and hidings
@@ -170,7 +176,9 @@ def select_comment_validators(scope: CommentScope, now: datetime) -> Select[Any]
     )
 
 
-def select_feed_comments(scope: CommentScope, now: datetime) -> Select[Any]:
+def select_feed_comments(
+    scope: CommentScope, now: datetime
+) -> Select[*tuple[Any, ...]]:
     """What decides how the scope's newest visible comments look in a feed."""
     return (
         select(

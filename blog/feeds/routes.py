@@ -14,13 +14,17 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     redirect,
     render_template,
     url_for,
 )
+from flask.blueprints import BlueprintSetupState
+from werkzeug.wrappers import Response as BaseResponse
 
 from blog.articles.signals import public_article_changed
 from blog.cache import public_feed, public_page
+from blog.cache.memo import FINGERPRINT
 from blog.feeds.builders import MEDIA_TYPES, FeedInfo, build_feed
 from blog.feeds.items import article_feed, comment_feed, hub_url, site_name
 from blog.feeds.links import FEED_FILES, SCOPE_KINDS, comment_feed_links, feed_links
@@ -39,9 +43,6 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("feeds", __name__)
 
-# Raise when the documents' shape changes, so that neither the cache nor a
-# reader's stored ETag takes the old rendering for the new one.
-FEED_REVISION = "1"
 COMMENT_FORMATS = ("rss", "atom")
 
 
@@ -50,8 +51,12 @@ def announce_changed_article(article: Article, **_: object) -> None:
     announce(article)
 
 
+def connect_announcer(_state: BlueprintSetupState) -> None:
+    public_article_changed.connect(announce_changed_article)
+
+
 # Connected once per process: blinker keeps one connection per receiver.
-bp.record_once(lambda _state: public_article_changed.connect(announce_changed_article))
+bp.record_once(connect_announcer)
 
 
 @bp.app_context_processor
@@ -70,12 +75,12 @@ def scoped_feed(kind: str, slug: str, format_name: str) -> Response:
 
 
 @public_feed
-def site_comments_feed(format_name: str) -> Response:
+def site_comments_feed(format_name: str) -> BaseResponse:
     return serve_comments(CommentScope(), format_name)
 
 
 @public_feed
-def article_comments_feed(slug: str, format_name: str) -> Response:
+def article_comments_feed(slug: str, format_name: str) -> BaseResponse:
     return serve_comments(CommentScope(slug), format_name)
 
 
@@ -120,7 +125,9 @@ def representation(scope: ArticleScope | CommentScope, format_name: str) -> str:
     two feeds or two formats never share a cached document."""
     return repr(
         (
-            FEED_REVISION,
+            # The code that renders feeds: a deploy gives every feed a new ETag,
+            # so no reader keeps an old rendering as the new one.
+            current_app.extensions[FINGERPRINT],
             scope,
             format_name,
             absolute_url("articles.index"),
@@ -139,14 +146,14 @@ def serve_articles(scope: ArticleScope, format_name: str) -> Response:
     return serve(found, format_name, lambda: article_feed(scope, found, format_name))
 
 
-def serve_comments(scope: CommentScope, format_name: str) -> Response:
+def serve_comments(scope: CommentScope, format_name: str) -> BaseResponse:
     found = comment_feed_validators(scope, representation(scope, format_name))
     if found is None:
         return redirect_from_old_slug(scope.article_slug, format_name)
     return serve(found, format_name, lambda: comment_feed(scope, found, format_name))
 
 
-def redirect_from_old_slug(slug: str, format_name: str) -> Response:
+def redirect_from_old_slug(slug: str, format_name: str) -> BaseResponse:
     """An article's former address keeps its comment feed: 301 to the new one."""
     if not slug:
         abort(404)

@@ -21,6 +21,7 @@ download; never a wrong 304.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -78,7 +79,10 @@ def comment_feed_validators(scope: CommentScope, salt: str) -> FeedValidators | 
 
 
 def validators_of(
-    rows: list[Row[Any]], shown: list[Row[Any]], changes: list[datetime], salt: str
+    rows: Sequence[Row[*tuple[Any, ...]]],
+    shown: Sequence[Row[*tuple[Any, ...]]],
+    changes: list[datetime],
+    salt: str,
 ) -> FeedValidators:
     last_modified = max(changes, default=NEVER).replace(microsecond=0)
     material = repr((salt, last_modified, [tuple(row) for row in rows]))

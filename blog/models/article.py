@@ -1,14 +1,17 @@
-"""Articles with their categories, tags and revisions."""
+"""Articles: what a listing, a page and a feed ask of them.
+
+Categories and tags are in taxonomy.py, revisions and old slugs in history.py."""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime, timedelta
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     BindParameter,
+    ColumnElement,
     ForeignKey,
     Index,
     Select,
@@ -115,7 +118,9 @@ class Article(PublicContent, TimestampMixin, Base):
         return self.updated_at - self.published_at > timedelta(minutes=1)
 
     @classmethod
-    def is_public(cls, now: datetime | BindParameter | None = None):  # noqa: ANN206
+    def is_public(
+        cls, now: datetime | BindParameter[datetime] | None = None
+    ) -> ColumnElement[bool]:
         """The SQL condition matching is_published(): drafts and scheduled
         articles are left out by comparing with the time of the query, or
         with `now`, a time or a bind parameter (statements built once)."""
@@ -124,7 +129,7 @@ class Article(PublicContent, TimestampMixin, Base):
         )
 
     @classmethod
-    def select_listing(cls) -> Select[tuple[Article]]:
+    def select_listing(cls) -> Select[Article]:
         """Articles with what a listing or page shows of them, loaded eagerly."""
         return select(cls).options(
             joinedload(cls.author),
@@ -133,7 +138,7 @@ class Article(PublicContent, TimestampMixin, Base):
         )
 
     @classmethod
-    def select_published(cls, now: datetime | None = None) -> Select[tuple[Article]]:
+    def select_published(cls, now: datetime | None = None) -> Select[Article]:
         """Public articles, newest first."""
         return (
             cls.select_listing()
@@ -142,11 +147,11 @@ class Article(PublicContent, TimestampMixin, Base):
         )
 
     @classmethod
-    def select_by_slug(cls, slug: str) -> Select[tuple[Article]]:
+    def select_by_slug(cls, slug: str) -> Select[Article]:
         return article_by_slug_statement().params(slug=slug)
 
     @classmethod
-    def select_next_scheduled(cls) -> Select[tuple[datetime | None]]:
+    def select_next_scheduled(cls) -> Select[datetime | None]:
         """When the next scheduled article appears."""
         return (
             select(cls.published_at)
@@ -156,7 +161,7 @@ class Article(PublicContent, TimestampMixin, Base):
         )
 
     @classmethod
-    def select_for_studio(cls, author_id: int | None) -> Select[tuple[Article]]:
+    def select_for_studio(cls, author_id: int | None) -> Select[Article]:
         """Every article (author_id None: editors) or one author's, most
         recently changed first, drafts included."""
         statement = select(cls).options(
@@ -167,7 +172,9 @@ class Article(PublicContent, TimestampMixin, Base):
         return statement.order_by(cls.updated_at.desc(), cls.id.desc())
 
     @classmethod
-    def select_neighbours(cls, article: Article) -> tuple[Select[Any], Select[Any]]:
+    def select_neighbours(
+        cls, article: Article
+    ) -> tuple[Select[str, str], Select[str, str]]:
         """The public articles just older and just newer than this one (their
         titles and slugs). Built afresh: a page asks once per content version."""
         at, article_id = article.published_at, article.id
@@ -181,7 +188,7 @@ class Article(PublicContent, TimestampMixin, Base):
         return older, newer
 
     @classmethod
-    def select_taking_comments(cls) -> Select[Any]:
+    def select_taking_comments(cls) -> Select[int, bool]:
         """Lock the articles with ids `article_ids` until the commit, in id
         order so that two writers never wait for each other; with whether
         each takes comments (open, and public at `now`)."""
@@ -193,7 +200,7 @@ class Article(PublicContent, TimestampMixin, Base):
         return count_one_more_statement()
 
     @classmethod
-    def select_categories_in_use(cls) -> Select[tuple[Category]]:
+    def select_categories_in_use(cls) -> Select[Category]:
         """Categories that hold at least one public article, by name."""
         has_public_article = (
             select(cls.id)
@@ -203,17 +210,17 @@ class Article(PublicContent, TimestampMixin, Base):
         return select(Category).where(has_public_article).order_by(Category.name)
 
     @classmethod
-    def select_id_by_slug(cls, slug: str) -> Select[Any]:
+    def select_id_by_slug(cls, slug: str) -> Select[int]:
         return select(cls.id).where(cls.slug == slug)
 
     @classmethod
-    def select_count_by_author(cls, author_id: int) -> Select[Any]:
+    def select_count_by_author(cls, author_id: int) -> Select[int]:
         return select(func.count(cls.id)).where(cls.author_id == author_id)
 
     @classmethod
     def select_published_between(
         cls, start: datetime, end: datetime
-    ) -> Select[tuple[Article]]:
+    ) -> Select[Article]:
         return cls.select_published().where(
             cls.published_at >= start, cls.published_at < end
         )
@@ -225,7 +232,7 @@ listen_for_create_all(Article.__table__)
 # Built once: every article page runs these, and building a statement with
 # its loader options costs more than running it.
 @cache
-def article_by_slug_statement() -> Select[tuple[Article]]:
+def article_by_slug_statement() -> Select[Article]:
     """An article with its byline and category, built once: building it with
     its loader options costs 108 µs, more than running it (99 µs), on every
     logged-in article page (bench: "article, logged-in reader"). Its tags and its body,
@@ -248,7 +255,7 @@ def article_by_slug_statement() -> Select[tuple[Article]]:
 # building each costs 50-90 µs (more than running it), which every comment
 # would hold the lock for (bench: "write: 16 users commenting").
 @cache
-def taking_comments_statement() -> Select[Any]:
+def taking_comments_statement() -> Select[int, bool]:
     takes_comments = and_(Article.comments_open, Article.is_public(bindparam("now")))
     return (
         select(Article.id, takes_comments)

@@ -6,7 +6,6 @@ import enum
 from collections.abc import Iterable
 from datetime import datetime
 from functools import cache
-from typing import Any
 
 from sqlalchemy import (
     ForeignKey,
@@ -87,7 +86,7 @@ class Comment(PublicContent, Base):
     @classmethod
     def select_thread(
         cls, article_id: int, *, viewer_id: int | None, with_pending: bool
-    ) -> Select[tuple[Comment]]:
+    ) -> Select[Comment]:
         """An article's whole discussion for one reader, in one query: the
         comments they may read (visible ones, their own pending ones, or every
         pending one for a moderator) plus every ancestor of those, whatever
@@ -120,13 +119,13 @@ class Comment(PublicContent, Base):
         return update(cls).where(cls.author_id == author_id).values(author_id=None)
 
     @classmethod
-    def select_same_text_since(cls) -> Select[Any]:
+    def select_same_text_since(cls) -> Select[int]:
         """The author `author_id`'s comment with the text `body` since
         `since`, if any: a double post."""
         return same_text_statement()
 
     @classmethod
-    def select_approved_by(cls, author_id: int) -> Select[Any]:
+    def select_approved_by(cls, author_id: int) -> Select[bool]:
         """Whether the author has a comment a moderator let through."""
         approved = select(cls.id).where(
             cls.author_id == author_id, cls.status == CommentStatus.VISIBLE
@@ -134,12 +133,12 @@ class Comment(PublicContent, Base):
         return select(approved.exists())
 
     @classmethod
-    def select_article_ids(cls, ids: Iterable[int]) -> Select[Any]:
+    def select_article_ids(cls, ids: Iterable[int]) -> Select[int]:
         """The articles these comments are on."""
         return select(cls.article_id).where(cls.id.in_(list(ids))).distinct()
 
     @classmethod
-    def select_with_article(cls, comment_id: int) -> Select[tuple[Comment]]:
+    def select_with_article(cls, comment_id: int) -> Select[Comment]:
         return (
             select(cls)
             .where(cls.id == comment_id)
@@ -147,7 +146,7 @@ class Comment(PublicContent, Base):
         )
 
     @classmethod
-    def select_for_feed(cls, ids: Iterable[int]) -> Select[tuple[Comment]]:
+    def select_for_feed(cls, ids: Iterable[int]) -> Select[Comment]:
         """These comments with their authors and their articles' titles."""
         return (
             select(cls)
@@ -161,14 +160,14 @@ class Comment(PublicContent, Base):
         )
 
     @classmethod
-    def select_commenter_ids(cls, article_id: int) -> Select[tuple[int | None]]:
+    def select_commenter_ids(cls, article_id: int) -> Select[int | None]:
         """Everyone who has a comment on the article, in any state."""
         return select(cls.author_id).where(cls.article_id == article_id).distinct()
 
     @classmethod
     def select_for_moderation(
         cls, status: CommentStatus, *, article_author_id: int | None
-    ) -> Select[tuple[Comment]]:
+    ) -> Select[Comment]:
         """Comments in one state, newest first, with their article and author:
         on one author's articles, or on every article (None: editors)."""
         statement = (
@@ -185,7 +184,7 @@ class Comment(PublicContent, Base):
     @classmethod
     def select_status_counts(
         cls, *, article_author_id: int | None
-    ) -> Select[tuple[CommentStatus, int]]:
+    ) -> Select[CommentStatus, int]:
         """How many comments each state holds, in a moderator's scope."""
         statement = (
             select(cls.status, func.count(cls.id))
@@ -197,7 +196,7 @@ class Comment(PublicContent, Base):
         return statement
 
     @classmethod
-    def select_by_ids(cls, ids: list[int]) -> Select[tuple[Comment]]:
+    def select_by_ids(cls, ids: list[int]) -> Select[Comment]:
         """These comments with their articles, for moderation in bulk."""
         return (
             select(cls)
@@ -208,7 +207,7 @@ class Comment(PublicContent, Base):
 
 
 @cache
-def same_text_statement() -> Select[Any]:
+def same_text_statement() -> Select[int]:
     """Built once, like Article.select_taking_comments(): 59 µs to build,
     under the write lock of every comment."""
     return (
@@ -224,7 +223,7 @@ def same_text_statement() -> Select[Any]:
 
 
 @cache
-def thread_statement(variant: str) -> Select[tuple[Comment]]:
+def thread_statement(variant: str) -> Select[Comment]:
     """select_thread's query for one kind of viewer, built once: the recursive
     query costs 0.8 ms to build (1 µs cached), on every article page of a
     commenter or moderator (bench: "article, logged-in reader")."""

@@ -28,7 +28,7 @@ class ArticleRedirect(Base):
     article: Mapped[Article] = relationship()
 
     @classmethod
-    def select_by_slug(cls, slug: str) -> Select[tuple[ArticleRedirect]]:
+    def select_by_slug(cls, slug: str) -> Select[ArticleRedirect]:
         return select(cls).where(cls.old_slug == slug)
 
 
@@ -55,7 +55,7 @@ class Revision(Base):
     editor: Mapped[User | None] = relationship()
 
     @classmethod
-    def select_for(cls, article: Article) -> Select[tuple[Revision]]:
+    def select_for(cls, article: Article) -> Select[Revision]:
         """An article's revisions, newest first, with who made them."""
         return (
             select(cls)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import inspect
+from sqlalchemy.orm import class_mapper
 
 # Column info: this column of an otherwise private model is shown to readers.
 PUBLIC: dict[str, Any] = {"public": True}
@@ -36,7 +36,7 @@ def public_fields(model: type) -> tuple[str, ...]:
     """The attribute names of the columns marked PUBLIC on a private model."""
     return tuple(
         attribute.key
-        for attribute in inspect(model).column_attrs
+        for attribute in class_mapper(model).column_attrs
         if any(column.info.get("public") for column in attribute.columns)
     )
 

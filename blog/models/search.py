@@ -13,8 +13,9 @@ that search works after the whole history).
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, Table, Text, event
+from sqlalchemy import Column, FromClause, Integer, MetaData, Table, Text, event
 from sqlalchemy.engine import Connection
 
 SEARCH_OBJECT_PREFIXES = ("articles_fts", "ix_articles_search")
@@ -75,7 +76,7 @@ def create_search_objects(connection: Connection) -> None:
         connection.exec_driver_sql(statement)
 
 
-def listen_for_create_all(articles_table: Table) -> None:
+def listen_for_create_all(articles_table: FromClause[Any]) -> None:
     event.listen(
         articles_table,
         "after_create",

@@ -35,11 +35,11 @@ class Category(PublicContent, Base):
     slug: Mapped[str] = mapped_column(String(NAME_MAX), unique=True)
 
     @classmethod
-    def select_by_slug(cls, slug: str) -> Select[tuple[Category]]:
+    def select_by_slug(cls, slug: str) -> Select[Category]:
         return select(cls).where(cls.slug == slug)
 
     @classmethod
-    def select_names(cls) -> Select[tuple[str]]:
+    def select_names(cls) -> Select[str]:
         return select(cls.name).order_by(cls.name)
 
 
@@ -51,9 +51,9 @@ class Tag(PublicContent, Base):
     slug: Mapped[str] = mapped_column(String(NAME_MAX), unique=True)
 
     @classmethod
-    def select_by_slug(cls, slug: str) -> Select[tuple[Tag]]:
+    def select_by_slug(cls, slug: str) -> Select[Tag]:
         return select(cls).where(cls.slug == slug)
 
     @classmethod
-    def select_by_slugs(cls, slugs: Iterable[str]) -> Select[tuple[Tag]]:
+    def select_by_slugs(cls, slugs: Iterable[str]) -> Select[Tag]:
         return select(cls).where(cls.slug.in_(list(slugs)))

@@ -110,19 +110,19 @@ class User(UserMixin, Base):
         return self.role.at_least(role)
 
     @classmethod
-    def select_all(cls) -> Select[tuple[User]]:
+    def select_all(cls) -> Select[User]:
         return select(cls).order_by(cls.created_at.desc(), cls.id.desc())
 
     @classmethod
-    def select_by_email(cls, email: str) -> Select[tuple[User]]:
+    def select_by_email(cls, email: str) -> Select[User]:
         return select(cls).where(cls.email == email.strip().lower())
 
     @classmethod
-    def select_by_slug(cls, slug: str) -> Select[tuple[User]]:
+    def select_by_slug(cls, slug: str) -> Select[User]:
         return select(cls).where(cls.slug == slug)
 
     @classmethod
-    def select_authors_named(cls, name: str, slug: str) -> Select[tuple[User]]:
+    def select_authors_named(cls, name: str, slug: str) -> Select[User]:
         """Accounts holding the author role (or higher) whose slug or display
         name (in any case) is this one, oldest first."""
         name_matches = (cls.slug == slug) | (

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from blog.articles import services
 from blog.errors import BlogError, InvalidInput
 from blog.extensions import db
-from blog.forms import ButtonForm
+from blog.forms import ButtonForm, text_of
 from blog.http import page_number
 from blog.models import Article, ArticleStatus, Category, Role, Upload, utcnow
 from blog.permissions import article_for_editor_or_404, require_role
@@ -87,7 +87,7 @@ def handle_editor(form: ArticleForm, *, article: Article | None) -> Page:
     if not form.validate_on_submit():
         return editor_page(form, article), 400 if request.method == "POST" else 200
     if form.preview.data:
-        return editor_page(form, article, preview=render_article(form.body.data))
+        return editor_page(form, article, preview=render_article(text_of(form.body)))
     try:
         article = services.save_article(
             article=article,
@@ -107,8 +107,8 @@ def fields_from(form: ArticleForm, article: Article | None) -> services.ArticleF
         if article
         else services.ArticleFields(title="", body_markdown="")
     )
-    fields.title = form.title.data
-    fields.body_markdown = form.body.data.replace("\r\n", "\n")
+    fields.title = text_of(form.title)
+    fields.body_markdown = text_of(form.body).replace("\r\n", "\n")
     fields.slug = form.slug.data or (article.slug if article else None)
     fields.summary = form.summary.data or ""
     fields.category_name = form.category.data or None

@@ -80,7 +80,9 @@ class UploadForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=[role.value for role in Role])
+    # Value to label: WTForms 3.3 deprecates tuples, and the stubs (3.2) do not
+    # know its bare-string or SelectChoice forms.
+    role = SelectField("Role", choices={role.value: role.value for role in Role})
     submit = SubmitField("Change role")
 
 

@@ -112,7 +112,7 @@ def moderate_comments() -> Response:
     if not form.validate_on_submit():
         flash("Choose an action and at least one comment.")
     else:
-        apply_moderation(form.comment_ids.data, form.bulk_action.data)
+        apply_moderation(form.comment_ids.data or [], form.bulk_action.data)
     return redirect(safe_next_url(form.next.data, "studio.comments"), code=303)
 
 

@@ -1,0 +1,89 @@
+"""A small site with one of everything, and every public URL on it found
+from the URL map: for tests that must cover each public page, including
+pages added after they were written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from itertools import product
+
+from flask import Flask
+from sqlalchemy import select
+
+from blog.articles.services import ArticleFields, fields_of, save_article
+from blog.cache.rules import cacheable_endpoints
+from blog.extensions import db
+from blog.models import Article, Upload, User, utcnow
+from tests.factories import (
+    make_article,
+    make_category,
+    make_comment,
+    make_tag,
+    make_user,
+)
+
+SEARCH_WORD = "Lighthouse"
+# What a public page may read from its query string, by endpoint.
+QUERY_STRINGS = {"articles.search": f"q={SEARCH_WORD}"}
+
+
+def add_small_site(app: Flask) -> Flask:
+    """One author, reader, article, category, tag, comment, revision, old
+    address and upload."""
+    with app.app_context():
+        author = make_user(display_name="Ada Author", slug="ada", role="author")
+        reader = make_user(display_name="Rex Reader", slug="rex")
+        article = make_article(
+            title=f"The {SEARCH_WORD} Keeper",
+            slug="keeper",
+            author=author,
+            category=make_category("Coasts"),
+            tags=[make_tag("light")],
+            published_at=datetime(2026, 6, 1, 12, tzinfo=utcnow().tzinfo),
+            summary="A keeper of the light.",
+        )
+        make_comment(article, reader, body_markdown="Lovely piece.")
+        # An edit leaves a revision and the old address's redirect.
+        fields: ArticleFields = fields_of(article)
+        fields.slug, fields.body_markdown = "the-keeper", "New text.\n"
+        save_article(article=article, fields=fields, author=author, editor=author)
+        db.session.add(
+            Upload(
+                filename="abc.png",
+                original_name="light.png",
+                content_type="image/png",
+                size=10,
+                width=1,
+                height=1,
+                uploader=author,
+            )
+        )
+        db.session.commit()
+    return app
+
+
+def public_urls(app: Flask) -> Iterator[str]:
+    """Every public endpoint filled with every value the site could give its
+    arguments; the caller keeps those that answer 200."""
+    with app.app_context():
+        article = db.session.scalars(select(Article)).one()
+        slugs = [article.slug, *db.session.scalars(select(User.slug))]
+        slugs += [article.category.slug, *(tag.slug for tag in article.tags)]
+    published = article.published_at
+    values = {"slug": slugs, "year": [published.year], "month": [published.month]}
+    adapter = app.url_map.bind("blog.test")
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint not in cacheable_endpoints(app):
+            continue
+        names = sorted(rule.arguments - set(rule.defaults or {}))
+        unknown = [name for name in names if name not in values]
+        assert not unknown, f"teach public_urls() how to fill {unknown} of {rule}"
+        for combination in product(*(values[name] for name in names)):
+            arguments = {
+                **(rule.defaults or {}),
+                **dict(zip(names, combination, strict=True)),
+            }
+            path = adapter.build(rule.endpoint, arguments)
+            query = QUERY_STRINGS.get(rule.endpoint)
+            yield f"{path}?{query}" if query else path
