@@ -184,6 +184,21 @@ def test_json_clients_get_json_errors(client) -> None:
     assert response.json["status"] == 404
 
 
+def test_a_json_client_gets_a_json_500_without_internals(app: Flask) -> None:
+    @app.get("/explode")
+    def explode() -> str:
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/explode", headers={"Accept": "application/json"})
+
+    assert response.status_code == 500
+    assert response.json == {
+        "error": "Internal Server Error",
+        "message": "Internal Server Error",
+        "status": 500,
+    }
+
+
 def test_a_web_worker_on_sqlite_loads_nothing_it_does_not_use(tmp_path: Path) -> None:
     """Each of these costs every gunicorn worker megabytes: migrations and
     the command line's libraries, image handling (uploads only), and the

@@ -177,3 +177,18 @@ def test_comments_closed_after_the_page_was_read_are_refused_under_the_lock(
             )
             is None
         )
+
+
+def test_a_first_visit_after_a_change_asks_the_same_few_questions(
+    app, two_discussions, count_queries, version_reads
+) -> None:
+    """Rendered once per content version: the version (pinned first), the
+    next scheduled article (read once), the article, its body in one query,
+    its two neighbours, its tags, its discussion, then the navigation."""
+    client = app.test_client()
+    counts = []
+    for slug in ("small", "big"):
+        with count_queries() as queries:
+            assert client.get(f"/articles/{slug}").status_code == 200
+        counts.append(len(queries) - version_reads)
+    assert counts == [9, 8]  # the navigation is remembered by then

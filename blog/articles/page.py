@@ -70,6 +70,9 @@ class ArticlePage:
 
     def render_public(self) -> PublicPart:
         article = self.article
+        # The page's loader leaves the body unread (tens of KB that most
+        # requests never show); load its three columns in one query.
+        db.session.refresh(article, ["body_markdown", "body_html", "body_text"])
         older, newer = neighbours(article) if article.is_published() else (None, None)
         return PublicPart(
             head=render_template("articles/_head.html", article=article),

@@ -51,6 +51,8 @@ BUMP = (
 BUMPED_IN = "blog.version_bumped_in"
 PINNED_IN = "blog.version_pinned_in"
 PINNED_VERSION = "blog.pinned_version"
+EXPIRY_READ_IN = "blog.expiry_read_in"
+EXPIRY = "blog.expiry"
 
 
 def listen_for_content_changes() -> None:
@@ -134,9 +136,15 @@ def pinned_version(session: Session) -> int | None:
 
 def content_expiry(session: Session) -> datetime | None:
     """When the next scheduled article appears: cached pages and memos
-    expire then, so no cron is needed."""
-    moment: datetime | None = session.scalar(Article.select_next_scheduled())
-    return moment
+    expire then, so no cron is needed. Read once a transaction: the first
+    read comes before the content, so it is never later than it should be."""
+    transaction = session.get_transaction()
+    if transaction is None or session.info.get(EXPIRY_READ_IN) is not transaction:
+        moment = session.scalar(Article.select_next_scheduled())
+        session.info[EXPIRY_READ_IN] = session.get_transaction()
+        session.info[EXPIRY] = moment
+    expiry: datetime | None = session.info[EXPIRY]
+    return expiry
 
 
 def is_past(moment: datetime | None) -> bool:
