@@ -131,9 +131,14 @@ def test_every_public_page_is_checked(site) -> None:
     assert answered == cacheable_endpoints(site)
 
 
-PUBLIC_MODELS = [
-    mapper.class_ for mapper in Base.registry.mappers if is_public_model(mapper.class_)
-]
+PUBLIC_MODELS = sorted(
+    (
+        mapper.class_
+        for mapper in Base.registry.mappers
+        if is_public_model(mapper.class_)
+    ),
+    key=lambda model: model.__name__,
+)
 
 
 @pytest.mark.parametrize("model", PUBLIC_MODELS, ids=lambda model: model.__name__)
