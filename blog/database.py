@@ -18,7 +18,7 @@ request: which BEGIN to use is the write block's own flag.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -31,6 +31,10 @@ from blog.extensions import db
 
 # Set while a write_transaction() block runs, in this thread or task only.
 writing: ContextVar[bool] = ContextVar("blog_writing", default=False)
+# What to run once the outermost write_transaction() has committed.
+after_commit_tasks: ContextVar[list[Callable[[], object]] | None] = ContextVar(
+    "blog_after_commit", default=None
+)
 
 
 def configure_engine(engine: Engine, config: dict[str, Any]) -> None:
@@ -73,7 +77,8 @@ def is_writing() -> bool:
 def write_transaction() -> Iterator[Session]:
     """End the read transaction, then run the block in a write transaction
     that commits at its end (or rolls back on an exception). A block inside
-    another joins it: the outer one commits.
+    another joins it: the outer one commits, and the inner one flushes at its
+    end, so its own errors (a unique slug taken) surface inside it.
 
     Neither commit expires what the session holds: the objects read before
     keep their values, and those written keep what was written, so nothing
@@ -82,17 +87,33 @@ def write_transaction() -> Iterator[Session]:
     session = db.session()
     if writing.get():
         yield session
+        session.flush()
         return
     commit_keeping_objects(session)
     token = writing.set(True)
+    tasks_token = after_commit_tasks.set([])
     try:
         yield session
         commit_keeping_objects(session)
+        tasks = after_commit_tasks.get() or []
     except BaseException:
         session.rollback()
         raise
     finally:
         writing.reset(token)
+        after_commit_tasks.reset(tasks_token)
+    for task in tasks:
+        task()
+
+
+def after_commit(task: Callable[[], object]) -> None:
+    """Run task once the write transaction committed (at once outside one);
+    never when it rolls back."""
+    tasks = after_commit_tasks.get()
+    if tasks is None:
+        task()
+    else:
+        tasks.append(task)
 
 
 def commit_keeping_objects(session: Session) -> None:

@@ -129,12 +129,13 @@ def test_posting_a_comment_holds_the_write_lock_only_to_store_it(
     assert sqlite_statements.count("BEGIN IMMEDIATE") == 1, sqlite_statements
     inside = sqlite_statements[locked + 1 : sqlite_statements.index("COMMIT", locked)]
     # The user, the article and the comment's rendering came before the lock;
-    # under it: the article checked again, the double-post check, the site's
-    # content version, the comment and the article's count.
+    # under it: the site's content version first (article saves lock it first
+    # too, so two writers on PostgreSQL never deadlock), the article checked
+    # again, the double-post check, the comment and the article's count.
     assert [statement.split()[:3] for statement in inside] == [
+        ["UPDATE", "site_state", "SET"],
         ["SELECT", "articles.id,", "articles.comments_open"],
         ["SELECT", "comments.id", "FROM"],
-        ["UPDATE", "site_state", "SET"],
         ["INSERT", "INTO", "comments"],
         ["UPDATE", "articles", "SET"],
     ], inside

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 
 from blog.articles.signals import public_article_changed
-from blog.database import write_transaction
+from blog.database import after_commit, write_transaction
 from blog.errors import Conflict, InvalidInput
 from blog.extensions import db
 from blog.models import (
@@ -76,8 +76,14 @@ def save_article(
         raise Conflict(f"The slug {taken!r} is taken by another article.") from error
     if was_public or article.is_published():
         # A draft's feeds are nobody's business yet.
-        public_article_changed.send(article)
+        announce_after_commit(article)
     return article
+
+
+def announce_after_commit(article: Article) -> None:
+    """Tell listeners (WebSub) once the change is committed: an import's
+    outer transaction may still roll it back."""
+    after_commit(lambda: public_article_changed.send(article))
 
 
 @dataclass(frozen=True)
@@ -176,7 +182,7 @@ def unpublish_article(*, article: Article) -> Article:
         article.published_at = None
         article.updated_at = utcnow()
     if was_public:
-        public_article_changed.send(article)
+        announce_after_commit(article)
     return article
 
 
