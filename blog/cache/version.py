@@ -27,9 +27,10 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.engine import Engine
@@ -47,12 +48,11 @@ BUMP = (
     .where(SiteState.id == STATE_ROW_ID)
     .values(content_version=SiteState.content_version + 1)
 )
-# session.info keys: the transaction that bumped or pinned, and what it read.
-BUMPED_IN = "blog.version_bumped_in"
-PINNED_IN = "blog.version_pinned_in"
+# session.info keys of what is done or read once per transaction.
+BUMPED = "blog.version_bumped"
 PINNED_VERSION = "blog.pinned_version"
-EXPIRY_READ_IN = "blog.expiry_read_in"
 EXPIRY = "blog.expiry"
+T = TypeVar("T")
 
 
 def listen_for_content_changes() -> None:
@@ -75,12 +75,7 @@ def bump_on_flush(session: Session, _context: Any, _instances: Any) -> None:
 def bump_once(session: Session) -> None:
     """One increment per transaction is enough: the version only has to
     differ from the one readers saw before the commit."""
-    connection = session.connection()  # begins the transaction if need be
-    transaction = session.get_transaction()
-    if session.info.get(BUMPED_IN) is transaction:
-        return
-    connection.execute(BUMP)
-    session.info[BUMPED_IN] = transaction
+    once_per_transaction(session, BUMPED, lambda: session.connection().execute(BUMP))
 
 
 def is_public_change(session: Session, instance: object) -> bool:
@@ -125,12 +120,9 @@ def pin_before_first_read(state: ORMExecuteState) -> None:
 
 def pinned_version(session: Session) -> int | None:
     """The content version this transaction read before anything else."""
-    transaction = session.get_transaction()
-    if transaction is None or session.info.get(PINNED_IN) is not transaction:
-        connection = session.connection()  # begins the transaction
-        session.info[PINNED_IN] = session.get_transaction()
-        session.info[PINNED_VERSION] = connection.execute(VERSION_QUERY).scalar()
-    version: int | None = session.info[PINNED_VERSION]
+    version: int | None = once_per_transaction(
+        session, PINNED_VERSION, lambda: session.connection().scalar(VERSION_QUERY)
+    )
     return version
 
 
@@ -138,13 +130,22 @@ def content_expiry(session: Session) -> datetime | None:
     """When the next scheduled article appears: cached pages and memos
     expire then, so no cron is needed. Read once a transaction: the first
     read comes before the content, so it is never later than it should be."""
-    transaction = session.get_transaction()
-    if transaction is None or session.info.get(EXPIRY_READ_IN) is not transaction:
-        moment = session.scalar(Article.select_next_scheduled())
-        session.info[EXPIRY_READ_IN] = session.get_transaction()
-        session.info[EXPIRY] = moment
-    expiry: datetime | None = session.info[EXPIRY]
+    expiry: datetime | None = once_per_transaction(
+        session, EXPIRY, lambda: session.scalar(Article.select_next_scheduled())
+    )
     return expiry
+
+
+def once_per_transaction(session: Session, key: str, read: Callable[[], T]) -> T:
+    """read()'s result, asked once per transaction of this session (read()
+    begins the transaction if need be) and kept in session.info."""
+    transaction = session.get_transaction()
+    held: tuple[object, T] | None = session.info.get(key)
+    if transaction is None or held is None or held[0] is not transaction:
+        value = read()
+        session.info[key] = (session.get_transaction(), value)
+        return value
+    return held[1]
 
 
 def is_past(moment: datetime | None) -> bool:
