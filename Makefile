@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app blog
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-slow test-browser test-all lint typecheck hooks install install-test clean
+.PHONY: run test test-slow test-browser test-all lint typecheck security hooks install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ lint: install-test
 
 typecheck: install-test
 	$(BIN)/mypy blog
+
+## bandit (medium and high findings) and pip-audit (known vulnerabilities), as CI runs them
+security: install-test
+	bash .ci/security
 
 ## Run lint, format and type checks before each commit (.pre-commit-config.yaml)
 hooks: install-test

@@ -12,7 +12,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
-from blog import cache, cli, errors, security, templating
+from blog import cache, cli, errors, requestlog, security, templating
 from blog.config import load_config
 from blog.database import configure_engine
 from blog.extensions import cache as flask_cache
@@ -54,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Last: the middleware reads the views' cache rules, and memo keys the
     # templates and filters.
     cache.init_app(app)
+    requestlog.init_app(app)  # outermost: every response gets its id and line
     return app
 
 

@@ -67,12 +67,20 @@ class DefaultConfig:
     UPLOADS_PER_PAGE = 25
     # Largest image upload, in bytes.
     UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+    # Largest decoded image, in bytes (width × height × bytes a pixel), checked
+    # from the header before decoding: a 24-megapixel photo takes 72 MB.
+    UPLOAD_MAX_DECODED_BYTES = 128 * 1024 * 1024
+    # Address-space ceiling of the short-lived process that decodes an upload
+    # (blog/articles/image_process.py); the web worker itself never decodes.
+    UPLOAD_MEMORY_LIMIT = 512 * 1024 * 1024
     # Largest request body accepted, in bytes: an upload plus its form fields.
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024 + 64 * 1024
     # How many proxies in front set X-Forwarded-For/-Proto (0 = none, trust nothing).
     PROXY_COUNT = 0
     # Serve cookies with the Secure flag (set when the site is behind HTTPS).
     HTTPS = False
+    # One log line per request (method, path, status, duration, request id).
+    REQUEST_LOG = True
     # Outgoing mail server; empty = mail is written to the log instead.
     MAIL_SERVER = ""
     MAIL_PORT = 25
@@ -92,7 +100,13 @@ class DefaultConfig:
     JSON_SORT_KEYS = False
 
 
-BOOLEAN_SETTINGS = ("REGISTRATION_OPEN", "HTTPS", "MAIL_USE_TLS", "TESTING")
+BOOLEAN_SETTINGS = (
+    "REGISTRATION_OPEN",
+    "HTTPS",
+    "REQUEST_LOG",
+    "MAIL_USE_TLS",
+    "TESTING",
+)
 INTEGER_SETTINGS = (
     "ARTICLES_PER_PAGE",
     "USERS_PER_PAGE",
@@ -101,6 +115,8 @@ INTEGER_SETTINGS = (
     "UPLOADS_PER_PAGE",
     "MAX_CONTENT_LENGTH",
     "UPLOAD_MAX_BYTES",
+    "UPLOAD_MAX_DECODED_BYTES",
+    "UPLOAD_MEMORY_LIMIT",
     "SQLITE_BUSY_TIMEOUT",
     "SQLITE_CACHE_MIB",
     "CACHE_MAX_MIB",

@@ -14,6 +14,7 @@ from werkzeug.exceptions import (
 from werkzeug.wrappers import Response as BaseResponse
 
 from blog.extensions import db
+from blog.requestlog import current_request_id
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +59,17 @@ def render_error(
 ) -> tuple[Response | str, int]:
     """The error page for this status; detail is a message specific to this
     refusal, shown under the page's general explanation."""
+    reference = current_request_id()
     if wants_json():
-        return jsonify(error=title, message=detail or title, status=status), status
+        body = jsonify(
+            error=title, message=detail or title, status=status, reference=reference
+        )
+        return body, status
     template = f"errors/{status if status in PAGES_WITH_TEMPLATES else 'generic'}.html"
-    return render_template(template, status=status, title=title, detail=detail), status
+    page = render_template(
+        template, status=status, title=title, detail=detail, reference=reference
+    )
+    return page, status
 
 
 def handle_http_error(error: HTTPException) -> BaseResponse:
@@ -93,7 +101,11 @@ def handle_blog_error(error: BlogError) -> tuple[Response | str, int]:
 
 
 def handle_unexpected_error(error: Exception) -> tuple[Response | str, int]:
-    """Roll back, log with the path, and show a plain page: never a traceback."""
+    """Roll back, log the traceback with the request's id, and show a plain
+    page with only that id: the reference a reader can quote to the owner."""
     db.session.rollback()
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    request_id = current_request_id()
+    log.exception(
+        "unhandled error %s on %s %s", request_id, request.method, request.path
+    )
     return render_error(500, InternalServerError().name, None)

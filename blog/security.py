@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit, urlunsplit
+
 from flask import Flask, Response, current_app
 
 # No inline script or style anywhere, nothing from another origin, no framing.
@@ -30,6 +32,24 @@ SECURITY_HEADERS = {
 
 def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
+    app.after_request(keep_redirects_on_site)
+
+
+def keep_redirects_on_site(response: Response) -> Response:
+    """Werkzeug's own redirects (/studio → /studio/) are built on the request's
+    Host header: anyone could make them point at another site. An absolute
+    Location is moved onto BLOG_SITE_URL's scheme and host; the blog's own
+    redirects are paths, and safe_next_url keeps them so."""
+    location = response.headers.get("Location")
+    if location is None or not location.lower().startswith(("http:", "https:", "//")):
+        return response
+    site = urlsplit(current_app.config["SITE_URL"])
+    target = urlsplit(location)
+    if (target.scheme, target.netloc) != (site.scheme, site.netloc):
+        response.headers["Location"] = urlunsplit(
+            (site.scheme, site.netloc, target.path, target.query, target.fragment)
+        )
+    return response
 
 
 def add_security_headers(response: Response) -> Response:

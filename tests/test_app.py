@@ -196,6 +196,7 @@ def test_a_json_client_gets_a_json_500_without_internals(app: Flask) -> None:
         "error": "Internal Server Error",
         "message": "Internal Server Error",
         "status": 500,
+        "reference": response.headers["X-Request-ID"],
     }
 
 

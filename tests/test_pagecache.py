@@ -55,6 +55,9 @@ def test_a_cached_page_carries_the_headers_of_the_rendered_one(app, client) -> N
     publish_cached_article(app)
     first = client.get("/articles/cached")
     second = client.get("/articles/cached")
+    # The same headers but for the request's own id.
+    assert first.headers["X-Request-ID"] != second.headers["X-Request-ID"]
+    del first.headers["X-Request-ID"], second.headers["X-Request-ID"]
     assert dict(second.headers) == dict(first.headers)
     for name, value in SECURITY_HEADERS.items():
         assert second.headers[name] == value
@@ -109,7 +112,7 @@ def test_another_worker_s_change_shows_at_once(app, app_factory, client) -> None
 def test_an_unreadable_version_falls_back_to_the_app(app, client, monkeypatch) -> None:
     publish_cached_article(app)
     client.get("/")
-    cached_app = app.wsgi_app
+    cached_app = app.wsgi_app.app  # inside the request log
 
     def unreadable() -> None:
         raise RuntimeError("database gone")

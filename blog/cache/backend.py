@@ -87,7 +87,7 @@ class BoundedCache(BaseCache):
             if entry is None:
                 return None
             self._entries.move_to_end(key)
-        return pickle.loads(entry.data)  # noqa: S301 - only our own pickles
+        return pickle.loads(entry.data)  # nosec B301 # noqa: S301 - our own pickles
 
     def has(self, key: str) -> bool:
         with self._lock:

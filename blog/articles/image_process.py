@@ -1,0 +1,139 @@
+"""Decode, check and clean one uploaded image, in a process of its own.
+
+Run as a script (never imported by the app): the upload's bytes on stdin, a
+JSON line and the image's bytes on stdout. A crafted image can ask for far
+more memory than its file size (a 194 KB PNG of 5000 × 5000 16-bit pixels
+decodes to 100 MB); decoding it here, under an address-space ceiling set
+before Pillow is imported, means a web worker never grows and an image over
+the ceiling fails alone. Only the standard library and Pillow are imported,
+so the process starts in a few tens of milliseconds.
+
+Usage: python image_process.py MAX_PIXELS MAX_DECODED_BYTES MEMORY_LIMIT_BYTES
+Exit status 0 with {"format", "width", "height"} then the bytes to store;
+exit status 2 with {"error": message for the author}.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import warnings
+from io import BytesIO
+from typing import Any
+
+ALLOWED_FORMATS = ("PNG", "JPEG", "GIF", "WEBP")
+REFUSED = "This file is not a PNG, JPEG, GIF or WebP image."
+# Image metadata that says nothing about the person: anything else (EXIF with
+# its GPS position and camera serial, XMP, comments, PNG text) is removed.
+HARMLESS_INFO = {"dpi", "gamma", "transparency", "srgb", "icc_profile", "aspect",
+                 "jfif", "jfif_version", "jfif_unit", "jfif_density", "progressive",
+                 "progression", "adobe", "adobe_transform", "duration", "loop",
+                 "background", "version", "extension", "interlace", "chromaticity",
+                 "lossless"}  # fmt: skip
+# Modes with more than 8 bits a channel: readers' browsers gain nothing from
+# them, and they cost twice the bytes to serve.
+WIDE_MODES = {"I", "I;16", "I;16B", "I;16L", "I;16N", "F"}
+
+
+class Refused(Exception):
+    pass
+
+
+def main(argv: list[str]) -> int:
+    max_pixels, max_decoded_bytes, memory_limit = (int(value) for value in argv[1:4])
+    resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    data = sys.stdin.buffer.read()
+    try:
+        result, output = process(data, max_pixels, max_decoded_bytes)
+    except MemoryError:
+        return refuse("This image needs more memory to process than the blog allows.")
+    except Refused as refusal:
+        return refuse(str(refusal))
+    sys.stdout.buffer.write(json.dumps(result).encode() + b"\n" + output)
+    return 0
+
+
+def refuse(message: str) -> int:
+    sys.stdout.write(json.dumps({"error": message}) + "\n")
+    return 2
+
+
+def process(
+    data: bytes, max_pixels: int, max_decoded_bytes: int
+) -> tuple[dict[str, Any], bytes]:
+    from PIL import Image, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = max_pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(BytesIO(data)) as image:
+                check_before_decoding(image, max_pixels, max_decoded_bytes)
+                image.load()  # decode every byte: a truncated file fails here
+                output = cleaned(image, data)
+                width, height = image.size
+                image_format = image.format
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise Refused("This image has too many pixels.") from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise Refused(REFUSED) from error
+    return {"format": image_format, "width": width, "height": height}, output
+
+
+def check_before_decoding(image: Any, max_pixels: int, max_decoded_bytes: int) -> None:
+    """Refuse by the header alone: the format, the pixel count, and the bytes
+    the decoded pixels would take, so nothing large is ever allocated."""
+    from PIL import Image
+
+    if image.format not in ALLOWED_FORMATS:
+        raise Refused(REFUSED)
+    width, height = image.size
+    if width * height > max_pixels:
+        raise Refused("This image has too many pixels.")
+    bytes_per_pixel = max(Image.getmodebands(image.mode), 1) * bytes_per_channel(image)
+    decoded_mib = width * height * bytes_per_pixel // (1024 * 1024)
+    if width * height * bytes_per_pixel > max_decoded_bytes:
+        raise Refused(
+            f"This image is {width} × {height} pixels, {decoded_mib} MB once "
+            f"decoded; the limit is {max_decoded_bytes // (1024 * 1024)} MB. "
+            "Make it smaller and upload it again."
+        )
+
+
+def bytes_per_channel(image: Any) -> int:
+    if image.mode in WIDE_MODES:
+        return 4  # Pillow widens 16-bit grey to 32-bit integers when converting
+    return 1
+
+
+def cleaned(image: Any, data: bytes) -> bytes:
+    """The bytes to store: the upload as it came when it is plain 8-bit with
+    no private metadata (so it is kept byte for byte); otherwise re-encoded
+    in 8 bits a channel, without the metadata, turned upright first as its
+    EXIF orientation said. Animated GIFs are kept as they are."""
+    from PIL import ImageOps
+
+    private = set(image.info) - HARMLESS_INFO
+    wide = image.mode in WIDE_MODES or is_16_bit_png(image, data)
+    if image.format == "GIF" or not (private or wide):
+        return data
+    upright = ImageOps.exif_transpose(image)
+    if upright.mode in WIDE_MODES:
+        upright = upright.convert("I").point(lambda value: value / 256).convert("L")
+    output = BytesIO()
+    options: dict[str, Any] = {"icc_profile": image.info.get("icc_profile")}
+    if image.format in ("JPEG", "WEBP"):
+        options["quality"] = 92
+    upright.save(output, format=image.format, **options)
+    return output.getvalue()
+
+
+def is_16_bit_png(image: Any, data: bytes) -> bool:
+    """Pillow reads 16-bit colour PNGs as 8-bit already; the header's bit
+    depth (byte 24, in IHDR) tells they were stored twice as large."""
+    return bool(image.format == "PNG" and len(data) > 24 and data[24] == 16)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,144 @@
+"""Uploads within a memory budget: an image that asks for far more memory than
+its file size never grows the web worker, and is converted to 8 bits a
+channel or refused with a reason."""
+
+from __future__ import annotations
+
+import io
+import struct
+import subprocess
+import sys
+import textwrap
+import zlib
+from pathlib import Path
+
+from PIL import Image
+
+from blog.articles.uploads import IMAGE_PROCESS
+from blog.extensions import db
+from blog.models import Role, Upload
+from tests.test_uploads import upload
+
+ROOT = Path(__file__).resolve().parent.parent
+MIB = 1024 * 1024
+
+
+def sixteen_bit_rgba_png(width: int, height: int) -> bytes:
+    """A valid PNG of 16-bit RGBA pixels, all transparent black: about 194 KB
+    for 5000 × 5000, 100 MB once decoded. Pillow cannot write 16-bit colour,
+    so the chunks are built here."""
+
+    def chunk(kind: bytes, payload: bytes) -> bytes:
+        checksum = zlib.crc32(kind + payload) & 0xFFFFFFFF
+        return (
+            struct.pack(">I", len(payload))
+            + kind
+            + payload
+            + struct.pack(">I", checksum)
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 16, 6, 0, 0, 0)
+    row = b"\x00" * (1 + width * 8)
+    compressor = zlib.compressobj(9)
+    pixels = b"".join(compressor.compress(row) for _ in range(height))
+    pixels += compressor.flush()
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", pixels)
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_a_16_bit_png_is_stored_as_8_bit(app, client_as) -> None:
+    author_client, _ = client_as(Role.AUTHOR)
+
+    response = upload(author_client, sixteen_bit_rgba_png(40, 30), "deep.png")
+
+    assert response.status_code == 303
+    with app.app_context():
+        stored = db.session.scalar(db.select(Upload))
+        assert (stored.width, stored.height) == (40, 30)
+        path = Path(app.instance_path) / "uploads" / stored.filename
+    data = path.read_bytes()
+    assert data[24] == 8  # the PNG header's bit depth
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.mode == "RGBA"
+
+
+def test_an_image_too_large_to_decode_is_refused_before_decoding(
+    app, client_as
+) -> None:
+    app.config["UPLOAD_MAX_DECODED_BYTES"] = 32 * MIB
+    author_client, _ = client_as(Role.AUTHOR)
+
+    response = upload(author_client, sixteen_bit_rgba_png(5000, 5000), "bomb.png")
+
+    assert response.status_code == 400
+    assert "5000 × 5000 pixels, 95 MB once decoded; the limit is 32 MB" in response.text
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Upload.id))) == 0
+
+
+def test_the_decoding_process_is_held_to_its_memory_ceiling() -> None:
+    """Under a 64 MB address-space ceiling the 100 MB image cannot be decoded:
+    the process says so instead of taking the memory."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-I",
+            str(IMAGE_PROCESS),
+            "25000000",
+            str(512 * MIB),
+            str(64 * MIB),
+        ],
+        input=sixteen_bit_rgba_png(5000, 5000),
+        capture_output=True,
+        check=False,
+    )
+
+    assert result.returncode == 2
+    assert b"more memory to process than the blog allows" in result.stdout
+
+
+# Runs in a fresh interpreter so that its peak memory is the upload's alone,
+# not whatever the test session reached before.
+WORKER = textwrap.dedent(
+    """
+    import resource, sys
+    from blog import create_app
+    from blog.articles.uploads import processed_image
+    from tests.test_upload_memory import sixteen_bit_rgba_png
+    app = create_app({"TESTING": True,
+                      "SQLALCHEMY_DATABASE_URI": "sqlite:///" + sys.argv[1]})
+    png = sixteen_bit_rgba_png(5000, 5000)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with app.app_context():
+        image_format, width, height, data = processed_image(png)
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(image_format, width, height, data[24], before // 1024, after // 1024,
+          child // 1024)
+    """
+)
+
+
+def test_the_web_worker_does_not_grow_while_a_huge_image_is_converted(
+    tmp_path: Path,
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", WORKER, str(tmp_path / "blog.db")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+
+    fields = result.stdout.split()
+    image_format, width, height, depth = fields[:4]
+    before_mib, after_mib, child_mib = (int(value) for value in fields[4:])
+    assert (image_format, width, height, depth) == ("PNG", "5000", "5000", "8")
+    # The worker's own peak does not move (a gunicorn worker idles at ~75 MB).
+    assert after_mib - before_mib < 5, result.stdout
+    # The decoding itself happened, in the child, within its ceiling.
+    assert 95 < child_mib < 512, result.stdout
