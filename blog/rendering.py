@@ -14,7 +14,6 @@ from functools import cache
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 URL_SCHEMES = {"http", "https", "mailto"}
@@ -91,7 +90,11 @@ def comment_parser() -> MarkdownIt:
 
 def render_article(markdown: str) -> str:
     """Sanitised HTML for an article body."""
-    html = article_parser().render(markdown)
+    return sanitised_article_html(article_parser().render(xml_safe(markdown)))
+
+
+def sanitised_article_html(html: str) -> str:
+    """The article profile of the sanitiser alone, for HTML already rendered."""
     return nh3.clean(
         html,
         tags=ARTICLE_TAGS,
@@ -103,7 +106,7 @@ def render_article(markdown: str) -> str:
 
 def render_comment(markdown: str) -> str:
     """Sanitised HTML for a comment: every link nofollow, ugc, noopener."""
-    html = comment_parser().render(markdown)
+    html = comment_parser().render(xml_safe(markdown))
     return nh3.clean(
         html,
         tags=COMMENT_TAGS,
@@ -113,24 +116,17 @@ def render_comment(markdown: str) -> str:
     )
 
 
-def first_paragraph_text(markdown: str, limit: int = 300) -> str:
-    """The plain text of the first paragraph, shortened at a word boundary:
-    the summary an article gets when its author wrote none."""
-    tokens = article_parser().parse(markdown)
-    for previous, token in zip(tokens, tokens[1:], strict=False):
-        if previous.type == "paragraph_open" and token.type == "inline":
-            return shorten(plain_text(token.children or []), limit)
-    return ""
+def summary_of(body_html: str, limit: int = 300) -> str:
+    """The plain text of the first paragraph of a rendered, sanitised body,
+    shortened at a word boundary: the summary an article gets when its author
+    wrote none. Taken from what the page shows, never from the Markdown
+    source: "`<img onerror=…>`" is code text on the page and must not become
+    markup anywhere a summary goes. Still text: whoever shows it escapes it."""
+    match = FIRST_PARAGRAPH.search(body_html)
+    return shorten(plain_text_of(match.group(1)), limit) if match else ""
 
 
-def plain_text(tokens: list[Token]) -> str:
-    parts = []
-    for token in tokens:
-        if token.type in ("text", "code_inline"):
-            parts.append(token.content)
-        elif token.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-    return "".join(parts).strip()
+FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 
 
 def shorten(text: str, limit: int) -> str:
@@ -174,5 +170,8 @@ XML_UNSAFE = re.compile(
 
 
 def xml_safe(text: str) -> str:
-    """The text without the characters an XML document may not hold."""
+    """The text without the characters an XML document may not hold.
+    Applied to what people type before it is rendered and sanitised, never
+    only after: "java\x0bscript:" passes a sanitiser as a harmless relative
+    link, and becomes "javascript:" once the character is removed."""
     return XML_UNSAFE.sub("", text)

@@ -22,10 +22,10 @@ from blog.models import (
     utcnow,
 )
 from blog.rendering import (
-    first_paragraph_text,
     plain_text_of,
     render_article,
     render_comment,
+    summary_of,
 )
 
 T = TypeVar("T")
@@ -96,7 +96,7 @@ def make_article(**overrides: object) -> Article:
         body_markdown=body,
         body_html=body_html,
         body_text=plain_text_of(body_html),
-        summary=str(values.pop("summary", first_paragraph_text(body))),
+        summary=str(values.pop("summary", summary_of(body_html))),
         **values,
     )
     return saved(article)

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 from lxml import html
 
-from blog.rendering import first_paragraph_text, render_article, render_comment
+from blog.rendering import render_article, render_comment, summary_of
 
 SAFE_SCHEMES = {"", "http", "https", "mailto"}
 
@@ -59,5 +59,17 @@ def test_comment_links_are_nofollow_ugc_noopener_and_html_is_text() -> None:
 
 def test_summary_is_the_first_paragraph_as_plain_text() -> None:
     markdown = "## Intro\n\nFirst *words* with `code`.\n\nSecond paragraph.\n"
-    assert first_paragraph_text(markdown) == "First words with code."
-    assert first_paragraph_text("word " * 200, limit=30).endswith("…")
+    assert summary_of(render_article(markdown)) == "First words with code."
+    assert summary_of(render_article("word " * 200), limit=30).endswith("…")
+
+
+def test_a_summary_is_made_from_what_the_page_shows_not_the_source() -> None:
+    markdown = (
+        'Raw <span onclick="alert(1)">html</span> and '
+        "`<img src=x onerror=alert(1)>` as code.\n"
+    )
+    # The raw tag is gone as on the page; the code is kept as the text it is
+    # (escaped again wherever a summary is shown).
+    assert summary_of(render_article(markdown)) == (
+        "Raw html and <img src=x onerror=alert(1)> as code."
+    )

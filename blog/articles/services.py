@@ -25,9 +25,9 @@ from blog.models import (
 from blog.models.article import SLUG_MAX, TITLE_MAX
 from blog.models.taxonomy import NAME_MAX
 from blog.rendering import (
-    first_paragraph_text,
     plain_text_of,
     render_article,
+    summary_of,
     without_control_characters,
 )
 from blog.slugs import make_slug, unique_slug
@@ -129,9 +129,7 @@ def apply_fields(article: Article, fields: ArticleFields, body: RenderedBody) ->
     article.body_markdown = fields.body_markdown
     article.body_html, article.body_text = body.html, body.text
     article.updated_at = fields.updated_at or utcnow()
-    article.summary = fields.summary.strip() or first_paragraph_text(
-        fields.body_markdown
-    )
+    article.summary = fields.summary.strip() or summary_of(body.html)
     article.category = category_named(fields.category_name)
     article.tags = tags_named(fields.tag_names)
     article.status = fields.status

@@ -3,12 +3,18 @@ JSON Feed 1.1 as plain JSON. Knows nothing of HTTP, the database or Flask:
 callers hand over absolute URLs, aware times and sanitised HTML.
 
 Every string passes through xml_safe() here, on the way into any format, so
-that no caller can let a control character break a feed.
+that no caller can let a control character break a feed. Then every field
+that is text, not our sanitised HTML (titles, names, summaries, the feed's
+description), is escaped so that no reader can see markup in it: RSS readers
+render <description> and often <title> as HTML, whatever the spec says, and
+"<script>" in a summary or a category name would run there. Stripping comes
+first: removing a character after escaping could join a split payload.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,10 +26,11 @@ from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
-from blog.rendering import xml_safe
+from blog.rendering import sanitised_article_html, xml_safe
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
+UNTITLED = "(untitled)"
 MEDIA_TYPES = {
     "rss": "application/rss+xml",
     "atom": "application/atom+xml",
@@ -80,7 +87,7 @@ def build_feed(format_name: str, info: FeedInfo) -> bytes:
         "atom": atom_document,
         "json": json_document,
     }
-    return builders[format_name](cleaned(info))
+    return builders[format_name](as_text(cleaned(info)))
 
 
 def cleaned(value: Any) -> Any:
@@ -95,8 +102,61 @@ def cleaned(value: Any) -> Any:
             part.name: cleaned(getattr(value, part.name))
             for part in dataclasses.fields(value)
         }
+        if isinstance(value, FeedItem):
+            changes["content_html"] = safe_content(value.content_html)
         return dataclasses.replace(value, **changes)
     return value
+
+
+def safe_content(content_html: str) -> str:
+    """Sanitised HTML that needed no character removed stays as it is. HTML
+    stored before the renderer stripped characters first may hold one inside
+    a URL ("java\x0bscript:"); removing it re-forms the scheme, so such HTML
+    goes through the sanitiser again, after the removal."""
+    safe = xml_safe(content_html)
+    return safe if safe == content_html else sanitised_article_html(safe)
+
+
+def without_markup(text: str) -> str:
+    """Plain text that reads the same shown as text or rendered as HTML,
+    except that no tag can start in it. An ampersand is left alone (so
+    "Fish & Chips" stays readable in readers that show titles as text): with
+    no "<" an entity can only ever become a character."""
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def as_text(info: FeedInfo) -> FeedInfo:
+    """The feed with every plain-text field made markup-free; summaries are
+    escaped where they are sent (RSS and Atom send them as HTML)."""
+    return dataclasses.replace(
+        info,
+        title=without_markup(info.title) or UNTITLED,
+        description=without_markup(info.description),
+        author=person_as_text(info.author),
+        items=tuple(item_as_text(item) for item in info.items),
+    )
+
+
+def item_as_text(item: FeedItem) -> FeedItem:
+    return dataclasses.replace(
+        item,
+        # Atom requires a title; one made only of unsafe characters is empty now.
+        title=without_markup(item.title) or UNTITLED,
+        authors=tuple(person_as_text(author) for author in item.authors),
+        labels=tuple(
+            dataclasses.replace(label, name=without_markup(label.name))
+            for label in item.labels
+        ),
+    )
+
+
+def person_as_text(person: Person) -> Person:
+    return dataclasses.replace(person, name=without_markup(person.name))
+
+
+def summary_html(summary: str) -> str:
+    """A plain-text summary as the HTML that shows exactly its text."""
+    return html.escape(summary, quote=False)
 
 
 def at_second(moment: datetime) -> datetime:
@@ -153,7 +213,7 @@ def add_entry(generator: FeedGenerator, item: FeedItem) -> FeedEntry:
     entry.link(href=item.url, rel="alternate", type="text/html")
     entry.content(item.content_html, type="html")
     if item.summary:
-        entry.summary(item.summary)
+        entry.summary(summary_html(item.summary), type="html")
     entry.published(at_second(item.published))
     entry.updated(at_second(item.updated))
     for label in item.labels:
@@ -212,7 +272,7 @@ def json_item(item: FeedItem) -> dict[str, Any]:
         "authors": [json_person(author) for author in item.authors],
     }
     if item.summary:
-        fields["summary"] = item.summary
+        fields["summary"] = without_markup(item.summary)  # plain text in JSON Feed
     if item.labels:
         fields["tags"] = unique(label.name for label in item.labels)
     return fields
