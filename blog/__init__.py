@@ -103,8 +103,10 @@ def init_login(app: Flask) -> None:
     # No flash: it would give an anonymous visitor a session cookie.
     login_manager.login_message = None
     login_manager.anonymous_user = AnonymousReader
-    # Imported for its @user_loader registration.
-    import blog.auth.services  # noqa: F401
+    # Registers the @user_loader, rotates remember tokens, marks personal pages.
+    from blog.auth import sessions
+
+    sessions.init_app(app)
 
 
 class RowIdConverter(IntegerConverter):

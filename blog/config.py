@@ -96,7 +96,9 @@ class DefaultConfig:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30  # thirty days
-    WTF_CSRF_TIME_LIMIT = None  # a form left open all afternoon still posts
+    # A form left open all afternoon still posts; a token never outlives its
+    # session either (logging out clears the secret it is made from).
+    WTF_CSRF_TIME_LIMIT = 12 * 60 * 60
     JSON_SORT_KEYS = False
 
 

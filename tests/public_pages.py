@@ -5,7 +5,7 @@ pages added after they were written."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import product
 
 from flask import Flask
@@ -14,7 +14,7 @@ from sqlalchemy import select
 from blog.articles.services import ArticleFields, fields_of, save_article
 from blog.cache.rules import cacheable_endpoints
 from blog.extensions import db
-from blog.models import Article, Upload, User, utcnow
+from blog.models import Article, Upload, User, UserSession, utcnow
 from tests.factories import (
     make_article,
     make_category,
@@ -30,7 +30,7 @@ QUERY_STRINGS = {"articles.search": f"q={SEARCH_WORD}"}
 
 def add_small_site(app: Flask) -> Flask:
     """One author, reader, article, category, tag, comment, revision, old
-    address and upload."""
+    address, upload and session."""
     with app.app_context():
         author = make_user(display_name="Ada Author", slug="ada", role="author")
         reader = make_user(display_name="Rex Reader", slug="rex")
@@ -48,6 +48,13 @@ def add_small_site(app: Flask) -> Flask:
         fields: ArticleFields = fields_of(article)
         fields.slug, fields.body_markdown = "the-keeper", "New text.\n"
         save_article(article=article, fields=fields, author=author, editor=author)
+        db.session.add(
+            UserSession(
+                user_id=reader.id,
+                token_digest="0" * 64,
+                expires_at=utcnow() + timedelta(days=1),
+            )
+        )
         db.session.add(
             Upload(
                 filename="abc.png",

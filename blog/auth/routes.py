@@ -11,10 +11,10 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from blog.auth import services
+from blog.auth import services, sessions
 from blog.auth.forms import (
     DeleteAccountForm,
     LoginForm,
@@ -62,7 +62,7 @@ def register() -> Page:
         except BlogError as error:
             add_error(form.email, error.message)
         else:
-            login_user(user)
+            sessions.log_in(user)
             flash(f"Welcome, {user.display_name}. Your account is ready.")
             return redirect(url_for("articles.index"), code=303)
     return render_template("auth/register.html", form=form), form_status()
@@ -97,7 +97,7 @@ def login() -> Page:
         except BlogError as error:
             add_error(form.password, error.message)
         else:
-            login_user(user, remember=form.remember.data)
+            sessions.log_in(user, remember=bool(form.remember.data))
             flash(f"Welcome back, {user.display_name}.")
             return redirect(safe_next_url(form.next.data), code=303)
     return render_template("auth/login.html", form=form), form_status()
@@ -107,7 +107,7 @@ def login() -> Page:
 @login_required
 def logout() -> Response:
     if ButtonForm().validate_on_submit():
-        logout_user()
+        sessions.log_out()
         flash("You are logged out.")
     return redirect(url_for("articles.index"), code=303)
 
@@ -129,7 +129,12 @@ def account_page(**forms: object) -> str:
     forms.setdefault("password_form", PasswordChangeForm(formdata=None))
     forms.setdefault("delete_form", DeleteAccountForm(formdata=None))
     return render_template(
-        "auth/account.html", deleted_user_name=DELETED_USER_NAME, **forms
+        "auth/account.html",
+        deleted_user_name=DELETED_USER_NAME,
+        sessions=sessions.live_sessions(current_user),
+        current_session=sessions.current_session_digest(),
+        logout_others_form=ButtonForm(formdata=None),
+        **forms,
     )
 
 
@@ -137,6 +142,15 @@ def account_page(**forms: object) -> str:
 @login_required
 def account() -> str:
     return account_page()
+
+
+@bp.post("/account/sessions/end-others")
+@login_required
+def end_other_sessions() -> Response:
+    if ButtonForm().validate_on_submit():
+        ended = sessions.end_other_sessions(current_user)
+        flash(f"Logged out {ended} other session{'s' if ended != 1 else ''}.")
+    return redirect(url_for("auth.account"), code=303)
 
 
 @bp.post("/account/profile")
@@ -172,8 +186,8 @@ def change_password() -> Page:
         except BlogError as error:
             add_error(form.current_password, error.message)
         else:
-            # The session id carries the password; renew it to stay logged in here.
-            login_user(user)
+            # Every session of the account ended; this browser gets a new one.
+            sessions.log_in(user)
             flash("Your password is changed. Other sessions have been logged out.")
             return redirect(url_for("auth.account"), code=303)
     return account_page(password_form=form), 400
@@ -191,7 +205,7 @@ def delete_account() -> Page:
         except BlogError as error:
             add_error(form.current_password, error.message)
         else:
-            logout_user()
+            sessions.log_out()
             flash(
                 "Your account is deleted. Your comments remain as "
                 f"“{DELETED_USER_NAME}”."

@@ -10,9 +10,10 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from blog.auth.sessions import end_sessions
 from blog.database import write_transaction
 from blog.errors import Conflict, InvalidInput, PermissionDenied
-from blog.extensions import db, login_manager
+from blog.extensions import db
 from blog.http import absolute_url
 from blog.mail import send_mail
 from blog.models import Article, Comment, Role, User, utcnow
@@ -24,20 +25,6 @@ RESET_TOKEN_MAX_AGE = 60 * 60  # a reset link works for one hour
 RESET_SALT = "password-reset"
 # Imported authors get an address that can never receive mail (RFC 2606).
 IMPORTED_AUTHOR_DOMAIN = "authors.invalid"
-
-
-@login_manager.user_loader
-def load_user(session_id: str) -> User | None:
-    """Flask-Login's loader: one primary-key get, only when a session has a user.
-    A deactivated account, or a session from before a password change, is
-    treated as logged out."""
-    user_id, _, fingerprint = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.password_fingerprint != fingerprint:
-        return None
-    return user
 
 
 def generate_password() -> str:
@@ -154,6 +141,7 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
     password_hash = generate_password_hash(new_password)
     with write_transaction():
         user.password_hash = password_hash
+        end_sessions(user)  # the caller starts a new one for this browser
     return user
 
 
@@ -171,6 +159,7 @@ def delete_account(*, user: User, password: str) -> None:
             )
         # Comments keep their place in threads, with no author.
         db.session.execute(Comment.update_orphan_by(user.id))
+        end_sessions(user)
         db.session.delete(user)
 
 
@@ -236,6 +225,7 @@ def reset_password(*, token: str, new_password: str) -> User:
         if user.password_fingerprint != fingerprint:
             raise InvalidInput(RESET_LINK_USED)
         user.password_hash = password_hash
+        end_sessions(user)  # whoever knew the old password is logged out
     return user
 
 
@@ -249,9 +239,11 @@ def set_role(*, user: User, role: Role, by: User | None = None) -> User:
 
 
 def set_active(*, user: User, active: bool, by: User) -> User:
-    """Deactivate or reactivate an account; its sessions end on their next request."""
+    """Deactivate or reactivate an account; deactivating ends its sessions."""
     if by.id == user.id:
         raise PermissionDenied("You cannot deactivate your own account.")
     with write_transaction():
         user.active = active
+        if not active:
+            end_sessions(user)
     return user

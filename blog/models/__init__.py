@@ -4,6 +4,7 @@ from blog.models.article import Article, ArticleStatus
 from blog.models.base import Base, utcnow
 from blog.models.comment import Comment, CommentStatus
 from blog.models.history import ArticleRedirect, Revision
+from blog.models.session import UserSession
 from blog.models.site_state import SiteState
 from blog.models.taxonomy import Category, Tag, article_tags
 from blog.models.upload import Upload
@@ -24,6 +25,7 @@ __all__ = [
     "Tag",
     "Upload",
     "User",
+    "UserSession",
     "article_tags",
     "utcnow",
 ]

@@ -80,14 +80,15 @@ class User(UserMixin, Base):
 
     @property
     def password_fingerprint(self) -> str:
-        """Changes whenever the password does: sessions and reset links carry
-        it, so both stop working after a password change."""
+        """Changes whenever the password does: reset links carry it, so they
+        stop working once used or after a password change."""
         digest = hashlib.sha256((self.password_hash or "no password").encode())
         return digest.hexdigest()[:16]
 
     def get_id(self) -> str:
-        """The session's user id, bound to the current password."""
-        return f"{self.id}:{self.password_fingerprint}"
+        """Never what a session carries: blog/auth/sessions.py log_in() puts a
+        session token there, and a bare id loads no one."""
+        return f"user-{self.id}"
 
     @property
     def account_id(self) -> int:
