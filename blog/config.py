@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 
+from blog import ratelimit
 from blog.background import BACKGROUND_THREADS
 
 
@@ -180,8 +181,16 @@ def normalise_config(app: Flask) -> None:
     config["SESSION_COOKIE_SECURE"] = config["HTTPS"]
     config["REMEMBER_COOKIE_SECURE"] = config["HTTPS"]
     configure_database(app)
-    # Rate limits are counted in Redis when there is one, so every host agrees.
-    config.setdefault("RATELIMIT_STORAGE_URI", config["REDIS_URL"] or "memory://")
+    # Rate limits are counted in Redis when there is one, so every host agrees;
+    # otherwise in a file every worker of this host shares (blog/ratelimit.py).
+    config.setdefault(
+        "RATELIMIT_STORAGE_URI",
+        config["REDIS_URL"] or ratelimit.storage_uri(app.instance_path),
+    )
+    # A broken counter store must not take logins and comments down with it:
+    # errors are logged and each worker counts in memory until it recovers.
+    config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     configure_cache(config)
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = read_or_create_secret_key(Path(app.instance_path))

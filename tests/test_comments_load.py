@@ -131,15 +131,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(environment: dict[str, str], log_path: Path) -> Iterator[str]:
+def gunicorn(
+    environment: dict[str, str], log_path: Path, *, workers: int = 2, threads: int = 4
+) -> Iterator[str]:
     """gunicorn serving the app (2 workers, 4 threads each) until the block ends."""
     port = free_port()
     command = [
         str(BIN / "gunicorn"),
         "blog:create_app()",
         f"--bind=127.0.0.1:{port}",
-        "--workers=2",
-        "--threads=4",
+        f"--workers={workers}",
+        f"--threads={threads}",
         "--worker-class=gthread",
         "--timeout=60",
     ]

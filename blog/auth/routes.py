@@ -11,6 +11,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -40,6 +41,15 @@ Page = Response | str | tuple[str, int]
 def submitted_email() -> str:
     """Rate-limit key for per-account limits: the address typed in the form."""
     return "account:" + request.form.get("email", "").strip().lower()[:254]
+
+
+def submitted_email_from_here() -> str:
+    """Failed logins are counted per account and client address together: a
+    stranger who keeps failing for someone's account is stopped, while the
+    owner, from their own address, still gets in. (Counted per account alone,
+    twenty wrong passwords from anywhere would lock the owner out.) Guessing
+    from many addresses stays bounded by the per-address limit on each."""
+    return f"{submitted_email()}:from:{get_remote_address()}"
 
 
 def registration_closed_page() -> tuple[str, int]:
@@ -76,12 +86,12 @@ def failed_login(response: Response) -> bool:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
-    "10/minute", methods=["POST"], scope="login-ip", deduct_when=failed_login
+    "10/minute;50/hour", methods=["POST"], scope="login-ip", deduct_when=failed_login
 )
 @limiter.limit(
     "5/minute",
     methods=["POST"],
-    key_func=submitted_email,
+    key_func=submitted_email_from_here,
     scope="login-account",
     deduct_when=failed_login,
 )
