@@ -12,7 +12,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
-from blog import cache, cli, errors, requestlog, security, templating
+from blog import cache, cli, errors, faults, requestlog, security, templating
 from blog.config import load_config
 from blog.database import configure_engine
 from blog.extensions import cache as flask_cache
@@ -48,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     register_blueprints(app)
     errors.init_app(app)
+    faults.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     cli.init_app(app)

@@ -18,16 +18,20 @@ request: which BEGIN to use is the write block's own flag.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from blog.extensions import db
+from blog.faults import DatabaseUnavailable, forget_failed_transaction
 
 # Set while a write_transaction() block runs, in this thread or task only.
 writing: ContextVar[bool] = ContextVar("blog_writing", default=False)
@@ -41,6 +45,8 @@ def configure_engine(engine: Engine, config: dict[str, Any]) -> None:
     """SQLite: WAL so readers never wait for the writer, foreign keys enforced,
     a busy timeout so a writer waits for the lock instead of failing, and the
     page cache and mmap window the settings give."""
+    if engine.dialect.name == "postgresql":
+        bound_lock_waits(engine, config)
     if engine.dialect.name != "sqlite":
         return
     pragmas = [
@@ -66,6 +72,18 @@ def configure_engine(engine: Engine, config: dict[str, Any]) -> None:
         connection.exec_driver_sql(
             "BEGIN IMMEDIATE" if writing.get() else "BEGIN DEFERRED"
         )
+
+
+def bound_lock_waits(engine: Engine, config: dict[str, Any]) -> None:
+    """A PostgreSQL write waiting on a row lock gives up as SQLite's does,
+    after the busy timeout, instead of holding the request until it ends."""
+    timeout_ms = config["SQLITE_BUSY_TIMEOUT"] * 1000
+
+    @event.listens_for(engine, "connect")
+    def set_lock_timeout(dbapi_connection: Any, _record: Any) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = {timeout_ms:d}")
+        dbapi_connection.commit()
 
 
 def is_writing() -> bool:
@@ -96,6 +114,11 @@ def write_transaction() -> Iterator[Session]:
         yield session
         commit_keeping_objects(session)
         tasks = after_commit_tasks.get() or []
+    except OperationalError as error:
+        # The lock was not ours within the busy timeout, or the server is
+        # gone: a refusal the user's form can show, with their text kept.
+        forget_failed_transaction()
+        raise DatabaseUnavailable() from error
     except BaseException:
         session.rollback()
         raise
@@ -122,3 +145,42 @@ def commit_keeping_objects(session: Session) -> None:
         session.commit()
     finally:
         session.expire_on_commit = True
+
+
+HEALTH_CHECK_TIMEOUT_SECONDS = 1
+
+
+def check_writable(engine: Engine) -> None:
+    """Raise OperationalError unless a write could start now: the health
+    probe's question, answered within a second and leaving nothing behind.
+    SQLite: take the write lock and let it go. PostgreSQL: lock the state row
+    in a read-write transaction, then roll back (the content version is not
+    touched, so no cache moves)."""
+    if engine.dialect.name == "sqlite":
+        try:
+            take_and_release_sqlite_lock(engine.url.database or "")
+        except sqlite3.Error as error:
+            raise OperationalError("BEGIN IMMEDIATE", {}, error) from error
+        return
+    with engine.connect() as server, server.begin() as transaction:
+        timeout_ms = HEALTH_CHECK_TIMEOUT_SECONDS * 1000
+        server.exec_driver_sql(f"SET LOCAL lock_timeout = {timeout_ms:d}")
+        server.exec_driver_sql(
+            "UPDATE site_state SET content_version = content_version WHERE id = 1"
+        )
+        transaction.rollback()
+
+
+def take_and_release_sqlite_lock(path: str) -> None:
+    # mode=rw: a probe must never create an empty database where none is.
+    connection = sqlite3.connect(
+        f"file:{quote(path)}?mode=rw",
+        uri=True,
+        timeout=HEALTH_CHECK_TIMEOUT_SECONDS,
+        isolation_level=None,
+    )
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("ROLLBACK")
+    finally:
+        connection.close()

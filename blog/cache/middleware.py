@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -82,6 +83,7 @@ class CachedPage:
     etag: str | None
     last_modified: datetime | None
     expires_at: datetime | None  # when the next scheduled article appears
+    stored_at: float = field(default_factory=time.time)
 
     @classmethod
     def from_response(
@@ -113,6 +115,19 @@ class CachedPage:
         start_response("200 OK", self.headers)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [self.body]
 
+    def answer_stale(
+        self, environ: dict[str, Any], start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """This copy while the database cannot say whether it is current,
+        with its age (RFC 9111's Age) and a plain word for operators."""
+        age = str(max(0, int(time.time() - self.stored_at)))
+        stale = [("Age", age), ("X-Cache", "stale")]
+
+        def with_age(status: str, headers: list[Any], exc_info: Any = None) -> Any:
+            return start_response(status, headers + stale, exc_info)
+
+        return self.answer(environ, with_age)
+
 
 class PageCache:
     """WSGI middleware: anonymous reads answered from the page cache."""
@@ -136,7 +151,11 @@ class PageCache:
         method = environ["REQUEST_METHOD"]
         if method not in ("GET", "HEAD") or has_session_cookie(environ):
             return self.wsgi_app(environ, start_response)
-        version = self.current_version()
+        try:
+            version = self.current_version()
+        except Exception:  # the database is down: serve what we last had
+            log.warning("content version unreadable", exc_info=True)
+            return self.answer_stale(environ, start_response)
         if version is None:
             return self.wsgi_app(environ, start_response)
         key = page_key(self.fingerprint, version, environ)
@@ -148,17 +167,27 @@ class PageCache:
         return self.render_and_store(environ, start_response, key)
 
     def current_version(self) -> int | None:
-        """The content version now; None (the app answers alone) when it
-        cannot be read."""
-        try:
-            version = self.site_version.current()
-        except Exception:  # the app will answer with its own error page
-            log.warning("content version unreadable", exc_info=True)
-            return None
+        """The content version now; None (the app answers alone) when the
+        database has none."""
+        version = self.site_version.current()
         if version is not None and version != self.version_seen:
             self.forget_older_versions()
             self.version_seen = version
         return version
+
+    def answer_stale(
+        self, environ: dict[str, Any], start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """Stale-if-error (RFC 5861): the page as stored under the last
+        version this worker saw, if it has one; else the app answers, with
+        a 503 if the database is still down."""
+        page: CachedPage | None = None
+        if self.version_seen is not None:
+            key = page_key(self.fingerprint, self.version_seen, environ)
+            page = cache_get(self.backend, key)
+        if page is None:
+            return self.wsgi_app(environ, start_response)
+        return page.answer_stale(environ, start_response)
 
     def forget_older_versions(self) -> None:
         if self.drops_old_versions and self.version_seen is not None:

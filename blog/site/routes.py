@@ -18,7 +18,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from blog.articles.uploads import IMAGE_FORMATS, uploads_folder
 from blog.cache import not_cached, public_feed
+from blog.database import check_writable
 from blog.extensions import db
+from blog.faults import forget_failed_transaction
 from blog.http import absolute_url
 from blog.site.sitemap import sitemap_entries
 
@@ -30,14 +32,28 @@ bp = Blueprint("site", __name__)
 @bp.get("/healthz")
 @not_cached("tells whether the database answers now")
 def healthz() -> tuple[Response, int]:
-    """200 when the database answers, 503 when it does not."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        log.exception("health check: the database does not answer")
-        db.session.rollback()
-        return jsonify(status="error", database="unreachable"), 503
+    """200 when the database answers a read and could take a write now; 503
+    saying which failed otherwise (a locked SQLite file still reads)."""
+    checks = {"read": read_check, "write": write_check}
+    failed = []
+    for name, check in checks.items():
+        try:
+            check()
+        except SQLAlchemyError as error:
+            log.warning("health check: %s failed: %s", name, str(error).splitlines()[0])
+            forget_failed_transaction()
+            failed.append(name)
+    if failed:
+        return jsonify(status="error", database="unavailable", failed=failed), 503
     return jsonify(status="ok", database="ok"), 200
+
+
+def read_check() -> None:
+    db.session.execute(text("SELECT 1"))
+
+
+def write_check() -> None:
+    check_writable(db.engine)
 
 
 # Upload names are random and never reused: a year of caching is safe.
