@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import logging
 import os
-from pathlib import Path
 from typing import Any
 
 import click
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.routing import IntegerConverter, Map
 
-from blog import cache, cli, errors, faults, requestlog, security, templating
+from blog import cache, cli, errors, faults, inputs, requestlog, security, templating
 from blog.config import load_config
 from blog.database import configure_engine
 from blog.extensions import cache as flask_cache
 from blog.extensions import csrf, db, limiter, login_manager
 from blog.models.base import include_in_migrations, render_migration_item
-
-# migrations/ sits beside the package at the top of the repository.
-MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -64,6 +59,14 @@ def configure_logging(app: Flask) -> None:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
+    # Alembic announces each of its plugins and its dialect at INFO, on every
+    # command; "Running upgrade …" lines stay.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.migration").addFilter(quiet_alembic_preamble)
+
+
+def quiet_alembic_preamble(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith(("Context impl", "Will assume"))
 
 
 def init_migrations(app: Flask) -> None:
@@ -76,7 +79,7 @@ def init_migrations(app: Flask) -> None:
     Migrate(
         app,
         db,
-        directory=MIGRATIONS_DIRECTORY,
+        directory=cli.MIGRATIONS_DIRECTORY,
         # Batch mode lets Alembic alter tables on SQLite, which lacks most ALTERs.
         render_as_batch=True,
         compare_type=True,
@@ -110,20 +113,8 @@ def init_login(app: Flask) -> None:
     sessions.init_app(app)
 
 
-class RowIdConverter(IntegerConverter):
-    """<int:…> in URLs, bounded to what a database id column holds, so an
-    absurd number is a 404 rather than an overflow in the database driver."""
-
-    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", MAX_ROW_ID)
-        super().__init__(url_map, *args, **kwargs)
-
-
-MAX_ROW_ID = 2**31 - 1  # PostgreSQL's integer; SQLite's is wider
-
-
 def register_blueprints(app: Flask) -> None:
-    app.url_map.converters["int"] = RowIdConverter
+    inputs.init_app(app)  # the int converter, before any rule uses it
     from blog.articles import bp as articles_bp
     from blog.auth import bp as auth_bp
     from blog.comments import bp as comments_bp

@@ -2,16 +2,60 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 from flask import Flask
 from flask.cli import with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
 
 from blog.auth.services import create_user, generate_password, set_role
 from blog.errors import BlogError
 from blog.extensions import db
 from blog.models import Role, User
+
+T = TypeVar("T")
+
+
+# migrations/ sits beside the package at the top of the repository.
+MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent.parent / "migrations")
+NOT_UPGRADED = (
+    "The database is not up to date with this version of the blog: "
+    "run `flask --app blog db upgrade` first."
+)
+
+
+def needs_current_schema(command: Callable[..., T]) -> Callable[..., T]:
+    """Refuse, in one line and with exit status 1, to run against a database
+    the migrations have not brought up to date (a fresh one, or one from
+    before a code update): otherwise the first query fails with a SQL
+    traceback about a missing table or column."""
+
+    @functools.wraps(command)
+    def checked(*args: Any, **kwargs: Any) -> T:
+        try:
+            current = schema_is_current()
+        except SQLAlchemyError as error:
+            reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+            raise click.ClickException(f"Cannot reach the database: {reason}") from None
+        if not current:
+            raise click.ClickException(NOT_UPGRADED)
+        return command(*args, **kwargs)
+
+    return checked
+
+
+def schema_is_current() -> bool:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory(MIGRATIONS_DIRECTORY).get_heads())
+    with db.engine.connect() as connection:
+        applied = set(MigrationContext.configure(connection).get_current_heads())
+    return applied == heads
 
 
 def init_app(app: Flask) -> None:
@@ -26,6 +70,7 @@ def init_app(app: Flask) -> None:
 
 @click.command("create-user")
 @with_appcontext
+@needs_current_schema
 @click.argument("email")
 @click.option(
     "--role",
@@ -60,6 +105,7 @@ def create_user_command(
 
 @click.command("set-role")
 @with_appcontext
+@needs_current_schema
 @click.argument("email")
 @click.argument("role", type=click.Choice([role.value for role in Role]))
 def set_role_command(email: str, role: str) -> None:
@@ -85,6 +131,7 @@ def ask_password() -> str | None:
 
 @click.command("import-markdown")
 @with_appcontext
+@needs_current_schema
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False)
 )
@@ -109,6 +156,7 @@ def import_markdown_command(files: tuple[Path, ...]) -> None:
 
 @click.command("demo")
 @with_appcontext
+@needs_current_schema
 def demo_command() -> None:
     """Load demo articles, a demo author and comments (once)."""
     from blog.demo import load_demo

@@ -31,7 +31,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from blog.extensions import db
-from blog.faults import DatabaseUnavailable, forget_failed_transaction
+from blog.faults import DatabaseUnavailable, forget_failed_transaction, is_unavailable
 
 # Set while a write_transaction() block runs, in this thread or task only.
 writing: ContextVar[bool] = ContextVar("blog_writing", default=False)
@@ -115,9 +115,11 @@ def write_transaction() -> Iterator[Session]:
         commit_keeping_objects(session)
         tasks = after_commit_tasks.get() or []
     except OperationalError as error:
+        forget_failed_transaction()
+        if not is_unavailable(error):
+            raise
         # The lock was not ours within the busy timeout, or the server is
         # gone: a refusal the user's form can show, with their text kept.
-        forget_failed_transaction()
         raise DatabaseUnavailable() from error
     except BaseException:
         session.rollback()

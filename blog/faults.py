@@ -15,11 +15,11 @@ from __future__ import annotations
 import logging
 from contextlib import suppress
 
-from flask import Flask, Response
+from flask import Flask, Response, make_response
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import ServiceUnavailable
 
-from blog.errors import BlogError, render_error
+from blog.errors import BlogError, handle_unexpected_error, render_error
 from blog.extensions import db
 
 log = logging.getLogger(__name__)
@@ -45,11 +45,21 @@ def init_app(app: Flask) -> None:
     app.after_request_funcs.setdefault(None, []).insert(0, say_when_to_retry)
 
 
+# SQLite reports a missing table as an OperationalError too: that is a
+# database the migrations have not reached, a fault of the install (500).
+SQLITE_SCHEMA_ERRORS = ("no such table", "no such column", "has no column")
+
+
 def is_unavailable(error: BaseException) -> bool:
-    """Whether the database failed to answer, rather than refused a query."""
-    return isinstance(error, OperationalError) or (
-        isinstance(error, DBAPIError) and error.connection_invalidated
-    )
+    """Whether the database failed to answer (locked, unreachable, gone),
+    rather than refused the query."""
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    return not str(error.orig).startswith(SQLITE_SCHEMA_ERRORS)
 
 
 def forget_failed_transaction() -> None:
@@ -60,6 +70,8 @@ def forget_failed_transaction() -> None:
 
 
 def handle_database_fault(error: OperationalError) -> Response:
+    if not is_unavailable(error):
+        return make_response(handle_unexpected_error(error))
     forget_failed_transaction()
     log.warning("database unavailable: %s", str(error).splitlines()[0])
     body, status = render_error(503, ServiceUnavailable().name, UNAVAILABLE_MESSAGE)

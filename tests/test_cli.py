@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from lxml import html
@@ -184,3 +187,42 @@ def test_import_never_credits_or_promotes_a_reader_with_the_authors_name(
         assert mallory.role is Role.READER
         assert article.author_id != mallory.id
         assert article.author.role is Role.AUTHOR
+
+
+def flask_command(instance: Path, *arguments: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("BLOG_")}
+    environment["BLOG_INSTANCE_PATH"] = str(instance)
+    return subprocess.run(  # noqa: S603 - our own command line
+        [sys.executable, "-m", "flask", "--app", "blog", *arguments],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_commands_before_the_upgrade_say_so_in_one_line(tmp_path: Path) -> None:
+    instance = tmp_path / "instance"
+
+    fresh = flask_command(
+        instance, "create-user", "a@example.com", "--generate-password"
+    )
+    upgrade = flask_command(instance, "db", "upgrade")
+    behind = flask_command(instance, "db", "downgrade", "0004_site_state")
+    old = flask_command(instance, "demo")
+    flask_command(instance, "db", "upgrade")
+    current = flask_command(instance, "demo")
+
+    for refused in (fresh, old):
+        assert refused.returncode == 1
+        assert refused.stderr.strip().splitlines() == [
+            "Error: The database is not up to date with this version of the blog: "
+            "run `flask --app blog db upgrade` first."
+        ], refused.stderr
+    assert upgrade.returncode == 0 and "Running upgrade" in upgrade.stderr
+    assert behind.returncode == 0
+    assert current.returncode == 0, current.stderr
+    for output in (upgrade.stderr, current.stderr):
+        assert "Context impl" not in output and "setup plugin" not in output

@@ -22,6 +22,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
+from blog.inputs import MAX_ROW_ID, row_ids
 from blog.models.comment import BODY_MAX
 
 EMPTY_MESSAGE = "Write something before posting."
@@ -58,7 +59,7 @@ class CommentForm(FlaskForm):
     body = body_field("Your comment")
     parent_id = IntegerField(
         widget=HiddenInput(),
-        validators=[Optional(), NumberRange(min=1, max=2**31 - 1)],
+        validators=[Optional(), NumberRange(min=1, max=MAX_ROW_ID)],
         render_kw={"autocomplete": "off"},
     )
     # A honeypot: hidden from people by CSS, filled in by form-filling robots.
@@ -96,7 +97,9 @@ class BulkModerationForm(FlaskForm):
     submit this same form to the single-comment action."""
 
     bulk_action = SelectField("With the selected comments", choices=MODERATION_ACTIONS)
-    comment_ids = SelectMultipleField(coerce=int, validate_choice=False)
+    comment_ids = SelectMultipleField(
+        coerce=int, validate_choice=False, validators=[row_ids]
+    )
     next = HiddenField()
 
 
