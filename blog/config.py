@@ -59,6 +59,11 @@ class DefaultConfig:
     COMMENT_MODERATION = "first"
     # How often one user may comment (Flask-Limiter syntax); lift it for load tests.
     COMMENT_RATE_LIMIT = "5/minute;50/day"
+    # Failed logins one account may take from addresses that never logged in
+    # to it, together. Above what one address may fail in any hour (50 an
+    # hour, so at most 100 across two of its windows): only guessing spread
+    # over many addresses meets it (blog/auth/routes.py).
+    RATELIMIT_LOGIN_ACCOUNT_CEILING = "150/hour"
     # A WebSub hub to ping when feeds change; empty = none.
     WEBSUB_HUB = ""
     # Articles per listing page.
@@ -196,6 +201,12 @@ def normalise_config(app: Flask) -> None:
     # errors are logged and each worker counts in memory until it recovers.
     config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    if config["RATELIMIT_STORAGE_URI"].startswith("redis"):
+        # A Redis that hangs costs a POST half a second, not a worker forever.
+        config.setdefault(
+            "RATELIMIT_STORAGE_OPTIONS",
+            {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        )
     configure_cache(config)
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = read_or_create_secret_key(Path(app.instance_path))

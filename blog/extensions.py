@@ -13,7 +13,8 @@ from blog.models.base import Base
 db = SQLAlchemy(model_class=Base)
 login_manager = LoginManager()
 csrf = CSRFProtect()
-# Storage comes from RATELIMIT_STORAGE_URI, set from BLOG_REDIS_URL in config.py.
+# Storage comes from RATELIMIT_STORAGE_URI (config.py): Redis with BLOG_REDIS_URL,
+# else a file every worker of the host shares (blog/ratelimit.py).
 limiter = Limiter(get_remote_address, key_prefix="blog", headers_enabled=True)
 
 

@@ -9,32 +9,56 @@ worker of the host opens: `limits` has no file storage, hence this one.
 
 Fixed windows only (Flask-Limiter's default strategy): one UPSERT a hit,
 atomic under SQLite's write lock, in autocommit mode so no lock is held
-between statements.
+between statements. A check reads in about 15 µs, a count writes in about
+65 µs (measured on the 2-core dev machine under load): a login POST pays
+about 0.3 ms for its four limits, a comment 0.15 ms; GETs never reach it.
+
+It also remembers, for 90 days, each address an account has logged in from:
+a failed-login ceiling per account applies only to addresses that never
+logged in to it (see blog/auth/routes.py).
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import random
 import sqlite3
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from flask import Flask, request
+from flask_limiter.util import get_remote_address
+from flask_login import user_logged_in
 from limits.storage import Storage
 
+from blog.extensions import limiter
+
+log = logging.getLogger(__name__)
+
 SCHEME = "blogsqlite"
-BUSY_TIMEOUT_MS = 2000
+# Counter writes hold the lock for microseconds; waiting longer than this
+# means something is wrong, and the limiter then counts in memory instead.
+BUSY_TIMEOUT_MS = 500
+PREPARE_TRIES, PREPARE_PAUSE_SECONDS = 40, 0.025
+KNOWN_ADDRESS_SECONDS = 90 * 24 * 3600
+VOUCHING_ENDPOINTS = ("auth.login", "auth.register")
+# The per-(account, address) login limit; Flask-Limiter prefixes the endpoint.
+LOGIN_PAIR_SCOPE = "login-account"
 CLEANUP_ODDS = 1000  # on average, every thousandth hit sweeps expired counters
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS counters "
     "(key TEXT PRIMARY KEY, count INTEGER NOT NULL, expires REAL NOT NULL)"
 )
-# A counter whose window has passed starts again at this hit.
+# A counter whose window has passed starts again at this hit. (A give-back,
+# amount -1, that finds no live window leaves nothing below 0.)
 INCREMENT = """
-INSERT INTO counters (key, count, expires) VALUES (:key, :amount, :expires)
+INSERT INTO counters (key, count, expires) VALUES (:key, MAX(:amount, 0), :expires)
 ON CONFLICT (key) DO UPDATE SET
-    count = CASE WHEN expires <= :now THEN :amount ELSE count + :amount END,
+    count = CASE WHEN expires <= :now THEN MAX(:amount, 0) ELSE count + :amount END,
     expires = CASE WHEN expires <= :now THEN :expires ELSE expires END
 RETURNING count
 """
@@ -53,21 +77,44 @@ class SqliteFileStorage(Storage):
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
         self.path = urlsplit(uri).path
         self.local = threading.local()  # sqlite3 connections stay in their thread
+        self.prepare()
 
     @property
-    def base_exceptions(self) -> type[Exception]:
-        return sqlite3.Error
+    def base_exceptions(self) -> tuple[type[Exception], ...]:
+        return (sqlite3.Error, OSError)  # OSError: the folder cannot be made
+
+    def prepare(self) -> None:
+        """Make the file, in WAL mode, and its table, once, as the app starts.
+        Switching to WAL does not wait for a busy file as other statements
+        do (twelve threads opening a new file at once: two failed), so
+        workers starting together take turns here. A file that cannot be
+        prepared fails at its first use, and the limiter counts in memory."""
+        for _ in range(PREPARE_TRIES):
+            try:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                with closing(sqlite3.connect(self.path, isolation_level=None)) as db:
+                    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                    db.execute("PRAGMA journal_mode = WAL")
+                    db.execute(SCHEMA)
+                return
+            except sqlite3.OperationalError as error:
+                if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+                    break
+                time.sleep(PREPARE_PAUSE_SECONDS)
+            except OSError:
+                break
+        log.warning("rate-limit store %s could not be prepared", self.path)
 
     def connection(self) -> sqlite3.Connection:
-        connection: sqlite3.Connection | None = getattr(self.local, "connection", None)
-        if connection is None:
+        # Per thread, and per process: a connection must never cross a fork.
+        if getattr(self.local, "pid", None) != os.getpid():
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.path, isolation_level=None)
-            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("PRAGMA synchronous = NORMAL")
-            connection.execute(SCHEMA)
-            self.local.connection = connection
+            opened = sqlite3.connect(self.path, isolation_level=None)
+            opened.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            opened.execute("PRAGMA synchronous = NORMAL")
+            opened.execute(SCHEMA)
+            self.local.connection, self.local.pid = opened, os.getpid()
+        connection: sqlite3.Connection = self.local.connection
         return connection
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
@@ -106,7 +153,7 @@ class SqliteFileStorage(Storage):
     def check(self) -> bool:
         try:
             self.connection().execute("SELECT 1").fetchone()
-        except sqlite3.Error:
+        except self.base_exceptions:
             return False
         return True
 
@@ -115,3 +162,53 @@ class SqliteFileStorage(Storage):
 
     def clear(self, key: str) -> None:
         self.connection().execute("DELETE FROM counters WHERE key = ?", (key,))
+
+
+def known_address_key(email: str, address: str) -> str:
+    return f"blog/login-address/{email.strip().lower()[:254]}/{address}"
+
+
+def address_has_logged_in_to_submitted_account() -> bool:
+    """Whether the account typed in the login form was logged in to from
+    this address before. A store that fails answers no: the address is then
+    held to the account's ceiling, never let through unlimited."""
+    key = known_address_key(request.form.get("email", ""), get_remote_address())
+    try:
+        return limiter.storage.get(key) > 0
+    except limiter.storage.base_exceptions:
+        log.warning("rate-limit store unreachable; login address not looked up")
+        return False
+
+
+def on_login(_app: Flask, **_extra: object) -> None:
+    """A login with the password, or a registration, vouches for the address
+    it came from, for the account typed in its form. (Not the signal's user:
+    a view that logs the current user in again passes Flask-Login's proxy,
+    which cannot be read at this point.)"""
+    if request.endpoint not in VOUCHING_ENDPOINTS:
+        return
+    key = known_address_key(request.form.get("email", ""), get_remote_address())
+    try:
+        limiter.storage.incr(key, KNOWN_ADDRESS_SECONDS)
+    except limiter.storage.base_exceptions:
+        log.warning("rate-limit store unreachable; login address not remembered")
+    if request.endpoint == "auth.login":
+        give_back_login_attempt()
+
+
+def give_back_login_attempt() -> None:
+    """The (account, address) limit counts every attempt before the password
+    is checked, in one atomic increment, so that no burst of parallel tries
+    passes it; a success then gets its count back, and only failures stay
+    counted. (Flask-Limiter's deduct_when counts after the answer instead:
+    thirty tries sent at once on three workers had eleven checked.)"""
+    for current in limiter.current_limits:
+        if not current.request_args[-1].endswith(f":{LOGIN_PAIR_SCOPE}"):
+            continue
+        try:
+            current.limiter.hit(current.limit, *current.request_args, cost=-1)
+        except limiter.storage.base_exceptions:
+            log.warning("rate-limit store unreachable; login attempt kept counted")
+
+
+user_logged_in.connect(on_login)

@@ -43,6 +43,10 @@ def load_user(token: str) -> User | None:
 
 def log_in(user: User, *, remember: bool = False) -> None:
     """Start a session for this browser (a new row) and give it the cookies."""
+    # The account itself, never Flask-Login's current_user proxy (a view that
+    # logs the current user in again passes it): stored as the logged-in
+    # user, the proxy would point at itself.
+    user = db.session.get(User, user.id) or user
     token = new_session(user, remember=remember)
     login_user(user, remember=remember)
     session[SESSION_KEY] = token  # what the cookies carry, not the user's id
