@@ -12,6 +12,7 @@ import textwrap
 import zlib
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from blog.articles.uploads import IMAGE_PROCESS
@@ -142,3 +143,70 @@ def test_the_web_worker_does_not_grow_while_a_huge_image_is_converted(
     assert after_mib - before_mib < 5, result.stdout
     # The decoding itself happened, in the child, within its ceiling.
     assert 95 < child_mib < 512, result.stdout
+
+
+# The same checks in this process, where coverage sees them (the app runs
+# image_process.py as a child, which coverage does not follow).
+def run_process(data: bytes, max_decoded: int = 512 * MIB) -> tuple[dict, bytes]:
+    from blog.articles import image_process
+
+    return image_process.process(data, 25_000_000, max_decoded)
+
+
+def image_bytes(mode: str, image_format: str, **options: object) -> bytes:
+    buffer = io.BytesIO()
+    Image.new(mode, (8, 6)).save(buffer, format=image_format, **options)
+    return buffer.getvalue()
+
+
+def test_a_plain_image_is_kept_byte_for_byte() -> None:
+    original = image_bytes("RGB", "PNG")
+
+    result, output = run_process(original)
+
+    assert result == {"format": "PNG", "width": 8, "height": 6}
+    assert output == original
+
+
+def test_16_bit_grey_is_scaled_to_8_bits_not_clipped() -> None:
+    buffer = io.BytesIO()
+    Image.new("I;16", (4, 4), 40000).save(buffer, format="PNG")
+
+    _, output = run_process(buffer.getvalue())
+
+    with Image.open(io.BytesIO(output)) as image:
+        assert image.mode == "L"
+        assert image.getpixel((0, 0)) == 40000 // 256
+
+
+def test_a_photo_loses_its_exif_when_processed() -> None:
+    exif = Image.Exif()
+    exif[0x010F] = "Camera maker"
+    original = image_bytes("RGB", "JPEG", exif=exif.tobytes())
+
+    _, output = run_process(original)
+
+    with Image.open(io.BytesIO(output)) as image:
+        assert not image.getexif()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"not an image at all", "not a PNG, JPEG, GIF or WebP"),
+        (image_bytes("RGB", "BMP"), "not a PNG, JPEG, GIF or WebP"),
+        (image_bytes("RGB", "PNG")[:40], "not a PNG, JPEG, GIF or WebP"),
+    ],
+)
+def test_what_is_no_allowed_image_is_refused(data: bytes, message: str) -> None:
+    from blog.articles.image_process import Refused
+
+    with pytest.raises(Refused, match=message):
+        run_process(data)
+
+
+def test_the_decoded_size_is_checked_from_the_header(tmp_path: Path) -> None:
+    from blog.articles.image_process import Refused
+
+    with pytest.raises(Refused, match="the limit is 0 MB"):
+        run_process(sixteen_bit_rgba_png(600, 600), max_decoded=1)
