@@ -14,7 +14,7 @@ from werkzeug.exceptions import (
 from werkzeug.wrappers import Response as BaseResponse
 
 from blog.extensions import db
-from blog.requestlog import current_request_id
+from blog.requestlog import current_request_id, loggable
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +106,9 @@ def handle_unexpected_error(error: Exception) -> tuple[Response | str, int]:
     db.session.rollback()
     request_id = current_request_id()
     log.exception(
-        "unhandled error %s on %s %s", request_id, request.method, request.path
+        "unhandled error %s on %s %s",
+        request_id,
+        request.method,
+        loggable(request.path),
     )
     return render_error(500, InternalServerError().name, None)

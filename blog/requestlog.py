@@ -78,7 +78,7 @@ class RequestLog:
                 "unhandled error %s on %s %s",
                 request_id,
                 environ.get("REQUEST_METHOD"),
-                environ.get("PATH_INFO"),
+                loggable(environ.get("PATH_INFO", "")),
             )
             body = failure(start_with_id, request_id)
         if not self.enabled:
@@ -88,7 +88,7 @@ class RequestLog:
             log.info(
                 "%s %s %s %.1fms id=%s",
                 environ.get("REQUEST_METHOD"),
-                environ.get("PATH_INFO"),
+                loggable(environ.get("PATH_INFO", "")),
                 statuses[-1].split(" ", 1)[0] if statuses else "-",
                 (time.perf_counter() - started) * 1000,
                 request_id,
@@ -102,6 +102,15 @@ class RequestLog:
             if PROXY_ID.fullmatch(offered):
                 return str(offered)
         return secrets.token_hex(8)
+
+
+def loggable(path: str) -> str:
+    """The path with control characters written as escapes: "%0a" in a URL
+    must not start a forged line in the log."""
+    return CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", path)
+
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def failure(start_response: StartResponse, request_id: str) -> list[bytes]:

@@ -112,3 +112,15 @@ def test_logged_in_pages_carry_an_id_too(client_as) -> None:
     admin, _ = client_as(Role.ADMIN)
 
     assert REQUEST_ID.fullmatch(admin.get("/studio/").headers["X-Request-ID"])
+
+
+def test_a_path_cannot_forge_a_log_line(
+    client, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="blog.requests")
+
+    client.get("/x%0a2026-12-03 INFO blog.requests: GET / 200%00").close()
+
+    [line] = [r.getMessage() for r in caplog.records if r.name == "blog.requests"]
+    assert "\n" not in line and "\x00" not in line
+    assert "/x\\x0a2026-12-03" in line
