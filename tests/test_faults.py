@@ -110,3 +110,25 @@ def test_cached_pages_are_served_stale_while_the_version_cannot_be_read(
         assert during.data == before.data
         assert during.headers["X-Cache"] == "stale"
         assert int(during.headers["Age"]) >= 0
+
+
+def test_another_worker_serves_the_last_copy_it_never_rendered(
+    app_factory, monkeypatch
+) -> None:
+    """Two apps on one instance folder are two gunicorn workers: the second
+    never rendered the page, yet has it while the database is down."""
+    first = app_factory(COMMENT_MODERATION="none")
+    with first.app_context():
+        make_article(slug="open")
+    rendered = first.test_client().get("/articles/open")
+    second = app_factory(COMMENT_MODERATION="none")
+
+    def database_down() -> None:
+        raise OperationalError("SELECT", {}, Exception("server closed"))
+
+    monkeypatch.setattr(second.wsgi_app.app.site_version, "current", database_down)
+    during = second.test_client().get("/articles/open")
+
+    assert during.status_code == 200
+    assert during.data == rendered.data
+    assert during.headers["X-Cache"] == "stale"

@@ -41,6 +41,7 @@ from werkzeug.routing import RequestRedirect
 from blog.cache.backend import BoundedCache
 from blog.cache.memo import FINGERPRINT
 from blog.cache.rules import cacheable_endpoints
+from blog.cache.stale import LastCopies, answer_with_age
 from blog.cache.store import backend_of, cache_get, cache_set
 from blog.cache.version import SiteVersion, content_expiry, is_past
 from blog.extensions import db
@@ -59,7 +60,10 @@ WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 def init_app(app: Flask, site_version: SiteVersion) -> None:
     app.before_request(note_page_expiry)
     app.after_request(prepare_page)
-    app.wsgi_app = PageCache(app, app.wsgi_app, site_version)  # type: ignore[method-assign]
+    last_copies = None if app.config["REDIS_URL"] else LastCopies(app.instance_path)
+    app.wsgi_app = PageCache(  # type: ignore[method-assign]
+        app, app.wsgi_app, site_version, last_copies
+    )
 
 
 @dataclass
@@ -115,25 +119,16 @@ class CachedPage:
         start_response("200 OK", self.headers)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [self.body]
 
-    def answer_stale(
-        self, environ: dict[str, Any], start_response: StartResponse
-    ) -> Iterable[bytes]:
-        """This copy while the database cannot say whether it is current,
-        with its age (RFC 9111's Age) and a plain word for operators."""
-        age = str(max(0, int(time.time() - self.stored_at)))
-        stale = [("Age", age), ("X-Cache", "stale")]
-
-        def with_age(status: str, headers: list[Any], exc_info: Any = None) -> Any:
-            return start_response(status, headers + stale, exc_info)
-
-        return self.answer(environ, with_age)
-
 
 class PageCache:
     """WSGI middleware: anonymous reads answered from the page cache."""
 
-    def __init__(self, app: Flask, wsgi_app: WSGIApp, site_version: SiteVersion):
+    def __init__(
+        self, app: Flask, wsgi_app: WSGIApp, site_version: SiteVersion,
+        last_copies: LastCopies | None = None,
+    ):  # fmt: skip
         self.app = app
+        self.last_copies = last_copies
         self.wsgi_app = wsgi_app
         self.site_version = site_version
         self.backend = backend_of(app)
@@ -178,16 +173,18 @@ class PageCache:
     def answer_stale(
         self, environ: dict[str, Any], start_response: StartResponse
     ) -> Iterable[bytes]:
-        """Stale-if-error (RFC 5861): the page as stored under the last
-        version this worker saw, if it has one; else the app answers, with
-        a 503 if the database is still down."""
+        """Stale-if-error (RFC 5861): the page stored under the last version
+        this worker saw, or another worker's last copy; else the app (503)."""
         page: CachedPage | None = None
         if self.version_seen is not None:
             key = page_key(self.fingerprint, self.version_seen, environ)
             page = cache_get(self.backend, key)
+        if page is None and self.last_copies is not None:
+            page = self.last_copies.last(url_of(environ))  # another worker's
         if page is None:
             return self.wsgi_app(environ, start_response)
-        return page.answer_stale(environ, start_response)
+        stale: Iterable[bytes] = answer_with_age(page, environ, start_response)
+        return stale
 
     def forget_older_versions(self) -> None:
         if self.drops_old_versions and self.version_seen is not None:
@@ -223,14 +220,20 @@ class PageCache:
             return [body]
         page = CachedPage.from_response(headers, body, pending.expires_at)
         cache_set(self.backend, key, page)
+        if self.last_copies is not None:
+            self.last_copies.keep(url_of(environ), page, page.stored_at)
         return page.answer(environ, start_response)
 
 
 def page_key(fingerprint: str, version: int, environ: dict[str, Any]) -> str:
     """The code's fingerprint (memo.py), the version, the path and query: a
     deploy never serves pages its old templates rendered from Redis."""
+    return f"page:{fingerprint}:{version}:{url_of(environ)}"
+
+
+def url_of(environ: dict[str, Any]) -> str:
     path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-    return f"page:{fingerprint}:{version}:{path}?{environ.get('QUERY_STRING', '')}"
+    return f"{path}?{environ.get('QUERY_STRING', '')}"
 
 
 def capture_without_sending(sent: list[Any]) -> StartResponse:
