@@ -158,7 +158,7 @@ def test_postgresql_stopped_then_back(tmp_path: Path) -> None:
         upgrade(environment)
         add_users_and_article(url)
         log_path = tmp_path / "gunicorn.log"
-        with gunicorn(environment, log_path, workers=1) as base_url:
+        with gunicorn(environment, log_path, workers=3, threads=1) as base_url:
             for path in ("/", "/feed.xml", "/articles/busy"):
                 assert get(base_url, path)[0] == 200
             proxy.switch_off()
