@@ -96,10 +96,9 @@ def failed_login(response: Response) -> bool:
     """Only failures count against the per-address limits and the account's
     ceiling, so nobody can lock a user out of their account by failing to log
     in as them, nor an office behind one address by logging in. Success
-    redirects. An
-    attempt refused with 429 checked no password: it is no guess either, and
-    counting it would let one address that keeps knocking fill the limits it
-    has not met yet (the account's ceiling among them)."""
+    redirects. An attempt refused with 429 checked no password: it is no
+    guess either, and counting it would let one address that keeps knocking
+    fill the limits it has not met yet (the account's ceiling among them)."""
     return response.status_code not in (303, 429)
 
 
