@@ -21,10 +21,8 @@ logged in to it (see blog/auth/routes.py).
 from __future__ import annotations
 
 import logging
-import os
 import random
 import sqlite3
-import threading
 import time
 from contextlib import closing
 from pathlib import Path
@@ -36,6 +34,7 @@ from flask_login import user_logged_in
 from limits.storage import Storage
 
 from blog.extensions import limiter
+from blog.sqlitefiles import SharedFile
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +75,12 @@ class SqliteFileStorage(Storage):
     ) -> None:
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
         self.path = urlsplit(uri).path
-        self.local = threading.local()  # sqlite3 connections stay in their thread
+        self.file = SharedFile(
+            self.path,
+            f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+            "PRAGMA synchronous = NORMAL",
+            SCHEMA,
+        )
         self.prepare()
 
     @property
@@ -106,16 +110,7 @@ class SqliteFileStorage(Storage):
         log.warning("rate-limit store %s could not be prepared", self.path)
 
     def connection(self) -> sqlite3.Connection:
-        # Per thread, and per process: a connection must never cross a fork.
-        if getattr(self.local, "pid", None) != os.getpid():
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            opened = sqlite3.connect(self.path, isolation_level=None)
-            opened.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            opened.execute("PRAGMA synchronous = NORMAL")
-            opened.execute(SCHEMA)
-            self.local.connection, self.local.pid = opened, os.getpid()
-        connection: sqlite3.Connection = self.local.connection
-        return connection
+        return self.file.connection()
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = time.time()
@@ -128,27 +123,19 @@ class SqliteFileStorage(Storage):
             connection.execute("DELETE FROM counters WHERE expires <= ?", (now,))
         return int(row[0])
 
+    def live_counter(self, key: str) -> tuple[int, float] | None:
+        """The count and the end of the key's window, while it lasts."""
+        query = "SELECT count, expires FROM counters WHERE key = ? AND expires > ?"
+        row = self.connection().execute(query, (key, time.time())).fetchone()
+        return (int(row[0]), float(row[1])) if row else None
+
     def get(self, key: str) -> int:
-        row = (
-            self.connection()
-            .execute(
-                "SELECT count FROM counters WHERE key = ? AND expires > ?",
-                (key, time.time()),
-            )
-            .fetchone()
-        )
-        return int(row[0]) if row else 0
+        counter = self.live_counter(key)
+        return counter[0] if counter else 0
 
     def get_expiry(self, key: str) -> float:
-        row = (
-            self.connection()
-            .execute(
-                "SELECT expires FROM counters WHERE key = ? AND expires > ?",
-                (key, time.time()),
-            )
-            .fetchone()
-        )
-        return float(row[0]) if row else time.time()
+        counter = self.live_counter(key)
+        return counter[1] if counter else time.time()
 
     def check(self) -> bool:
         try:

@@ -11,13 +11,13 @@ workers. With Redis every worker already shares the page cache itself.
 from __future__ import annotations
 
 import logging
-import os
 import pickle  # nosec B403 - our own pages, in our own instance folder
 import sqlite3
-import threading
 import time
 from pathlib import Path
 from typing import Any
+
+from blog.sqlitefiles import SharedFile
 
 log = logging.getLogger(__name__)
 
@@ -30,19 +30,16 @@ SCHEMA = (
 
 class LastCopies:
     def __init__(self, instance_path: str) -> None:
-        self.path = str(Path(instance_path) / "last-pages.sqlite")
-        self.local = threading.local()
+        self.file = SharedFile(
+            str(Path(instance_path) / "last-pages.sqlite"),
+            "PRAGMA busy_timeout = 500",
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA synchronous = OFF",  # a cache: losing it is fine
+            SCHEMA,
+        )
 
     def connection(self) -> sqlite3.Connection:
-        if getattr(self.local, "pid", None) != os.getpid():
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            opened = sqlite3.connect(self.path, isolation_level=None, timeout=0.5)
-            opened.execute("PRAGMA journal_mode = WAL")
-            opened.execute("PRAGMA synchronous = OFF")  # a cache: losing it is fine
-            opened.execute(SCHEMA)
-            self.local.connection, self.local.pid = opened, os.getpid()
-        connection: sqlite3.Connection = self.local.connection
-        return connection
+        return self.file.connection()
 
     def keep(self, url: str, page: Any, stored: float) -> None:
         try:
