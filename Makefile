@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app blog
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-slow test-browser test-all lint typecheck security hooks install install-test clean
+.PHONY: run test test-browser-if-possible test-slow test-browser test-all lint typecheck security code-css hooks install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,11 +29,20 @@ run: install
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## Lint, check formatting and types, then the fast suite with its coverage floor
-## (slow and browser tests aside: `make test-slow`, `make test-browser`)
-## Tests run on every core (each has its own SQLite database): 45 s here, not 90.
+## Lint, check formatting and types, the fast suite with its coverage floor,
+## then the browser tests when Chromium is installed (slow tests aside:
+## `make test-slow`). Tests run on every core (each has its own database).
 test: install-test lint typecheck
 	$(BIN)/pytest -m "not browser and not slow" -n auto --cov --cov-report=term
+	@$(MAKE) --no-print-directory test-browser-if-possible
+
+test-browser-if-possible:
+	@if [ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1; then \
+		$(BIN)/pytest -m browser tests/browser; \
+	else \
+		echo "make test: SKIPPED the browser tests: Chromium is not installed."; \
+		echo "           Install it (apt-get install chromium) and run make test-browser."; \
+	fi
 
 ## The slow tests: real servers under load (SQLite, or BLOG_TEST_DATABASE_URL)
 test-slow: install-test
@@ -43,8 +52,12 @@ test-slow: install-test
 test-browser: install-test
 	$(BIN)/pytest -m browser tests/browser
 
+## Write static/code.css, the colours of highlighted code, from the Pygments styles
+code-css: install
+	$(BIN)/python -c "from blog.rendering import code_css; print(code_css(), end='')" > blog/static/code.css
+
 ## Everything CI runs on SQLite
-test-all: test test-slow test-browser
+test-all: test test-slow
 
 lint: install-test
 	$(BIN)/ruff check .

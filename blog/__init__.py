@@ -10,7 +10,17 @@ import click
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from blog import cache, cli, errors, faults, inputs, requestlog, security, templating
+from blog import (
+    assets,
+    cache,
+    cli,
+    errors,
+    faults,
+    inputs,
+    requestlog,
+    security,
+    templating,
+)
 from blog.config import load_config
 from blog.database import configure_engine
 from blog.extensions import cache as flask_cache
@@ -42,6 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     trust_proxies(app)
 
     register_blueprints(app)
+    assets.init_app(app)
     errors.init_app(app)
     faults.init_app(app)
     security.init_app(app)

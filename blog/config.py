@@ -12,6 +12,7 @@ from flask import Flask
 
 from blog import ratelimit
 from blog.background import BACKGROUND_THREADS
+from blog.colors import DEFAULT_ACCENT, AccentColourError, accent_from
 
 
 class DefaultConfig:
@@ -20,6 +21,17 @@ class DefaultConfig:
 
     # Name shown in the header, page titles and feeds.
     SITE_NAME = "Blog"
+    # A line under the name on the home page, and the footer's description.
+    SITE_TAGLINE = "Articles, notes and conversations"
+    # A sentence or two about the site: the home page, the footer, the
+    # description search engines and link previews show.
+    SITE_DESCRIPTION = (
+        "New writing, published here first and followed by feed;"
+        " every article is open for comments."
+    )
+    # The colour of links, buttons and the focus ring (#rrggbb). It must have
+    # a contrast of 4.5:1 with the page; dark mode uses a lighter step of it.
+    ACCENT_COLOR = DEFAULT_ACCENT
     # The site's public address, for every absolute link: mail, feeds, canonical
     # links. Never taken from a request's Host header, which a client chooses.
     # Set it in production (e.g. https://blog.example.org).
@@ -140,6 +152,9 @@ INTEGER_SETTINGS = (
 )
 STRING_SETTINGS = (
     "SITE_NAME",
+    "SITE_TAGLINE",
+    "SITE_DESCRIPTION",
+    "ACCENT_COLOR",
     "SITE_URL",
     "DATABASE_URL",
     "REDIS_URL",
@@ -188,25 +203,14 @@ def normalise_config(app: Flask) -> None:
         ZoneInfo(config["TIMEZONE"])
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise ConfigError(f"BLOG_TIMEZONE {config['TIMEZONE']!r} is unknown") from error
+    try:
+        config["ACCENT"] = accent_from(config["ACCENT_COLOR"] or DEFAULT_ACCENT)
+    except AccentColourError as error:
+        raise ConfigError(f"BLOG_ACCENT_COLOR: {error}") from error
     config["SESSION_COOKIE_SECURE"] = config["HTTPS"]
     config["REMEMBER_COOKIE_SECURE"] = config["HTTPS"]
     configure_database(app)
-    # Rate limits are counted in Redis when there is one, so every host agrees;
-    # otherwise in a file every worker of this host shares (blog/ratelimit.py).
-    config.setdefault(
-        "RATELIMIT_STORAGE_URI",
-        config["REDIS_URL"] or ratelimit.storage_uri(app.instance_path),
-    )
-    # A broken counter store must not take logins and comments down with it:
-    # errors are logged and each worker counts in memory until it recovers.
-    config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
-    config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
-    if config["RATELIMIT_STORAGE_URI"].startswith("redis"):
-        # A Redis that hangs costs a POST half a second, not a worker forever.
-        config.setdefault(
-            "RATELIMIT_STORAGE_OPTIONS",
-            {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        )
+    ratelimit.configure_storage(config, app.instance_path)
     configure_cache(config)
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = read_or_create_secret_key(Path(app.instance_path))

@@ -26,6 +26,7 @@ import sqlite3
 import time
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, request
@@ -199,3 +200,22 @@ def give_back_login_attempt() -> None:
 
 
 user_logged_in.connect(on_login)
+
+
+def configure_storage(config: dict[str, Any], instance_path: str) -> None:
+    """Flask-Limiter's storage settings, unless the operator gave their own."""
+    # Counted in Redis when there is one, so every host agrees; otherwise in
+    # a file every worker of this host shares.
+    config.setdefault(
+        "RATELIMIT_STORAGE_URI", config["REDIS_URL"] or storage_uri(instance_path)
+    )
+    # A broken counter store must not take logins and comments down with it:
+    # errors are logged and each worker counts in memory until it recovers.
+    config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    if config["RATELIMIT_STORAGE_URI"].startswith("redis"):
+        # A Redis that hangs costs a POST half a second, not a worker forever.
+        config.setdefault(
+            "RATELIMIT_STORAGE_OPTIONS",
+            {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        )

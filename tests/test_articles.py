@@ -60,8 +60,8 @@ def test_home_paginates_ten_a_page(app, client) -> None:
 
     first, second = client.get("/"), client.get("/?page=2")
 
-    assert first.text.count('class="summary"') == 10
-    assert second.text.count('class="summary"') == 2
+    assert first.text.count('class="card"') == 10
+    assert second.text.count('class="card"') == 2
     assert 'rel="next" href="/?page=2"' in first.text
     assert client.get("/?page=3").status_code == 404
     assert client.get("/?page=abc").status_code == 200

@@ -132,10 +132,15 @@ def free_port() -> int:
 
 @contextmanager
 def gunicorn(
-    environment: dict[str, str], log_path: Path, *, workers: int = 2, threads: int = 4
+    environment: dict[str, str],
+    log_path: Path,
+    *,
+    workers: int = 2,
+    threads: int = 4,
+    port: int | None = None,
 ) -> Iterator[str]:
     """gunicorn serving the app (2 workers, 4 threads each) until the block ends."""
-    port = free_port()
+    port = port or free_port()
     command = [
         str(BIN / "gunicorn"),
         "blog:create_app()",

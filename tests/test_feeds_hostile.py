@@ -24,6 +24,7 @@ from blog.rendering import (
     ARTICLE_TAGS,
     COMMENT_ATTRIBUTES,
     COMMENT_TAGS,
+    KEYBOARD_SCROLLING_ATTRIBUTES,
     URL_SCHEMES,
     render_article,
 )
@@ -69,8 +70,10 @@ def assert_sanitised(value: str) -> None:
         if not isinstance(element.tag, str):
             continue  # a comment
         assert element.tag in CONTENT_TAGS, element.tag
-        allowed = ARTICLE_ATTRIBUTES.get(element.tag, set()) | COMMENT_ATTRIBUTES.get(
-            element.tag, set()
+        allowed = (
+            ARTICLE_ATTRIBUTES.get(element.tag, set())
+            | COMMENT_ATTRIBUTES.get(element.tag, set())
+            | KEYBOARD_SCROLLING_ATTRIBUTES.get(element.tag, set())
         )
         for attribute, attribute_value in element.attrib.items():
             assert attribute in allowed | {"rel"}, (element.tag, attribute)

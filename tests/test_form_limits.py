@@ -35,4 +35,4 @@ def test_the_edit_box_keeps_the_same_limit_as_the_comment_box(app, client_as) ->
 def test_the_search_box_stops_at_the_length_a_search_reads(client) -> None:
     page = client.get("/").text
 
-    assert f'placeholder="Search" maxlength="{SEARCH_QUERY_MAX}"' in page
+    assert f'placeholder="Search articles" maxlength="{SEARCH_QUERY_MAX}"' in page

@@ -53,9 +53,9 @@ def test_search_ranks_a_title_match_above_a_body_match_and_marks_terms(
 
     assert page.status_code == 200
     tree = html.fromstring(page.text)
-    titles = [a.text for a in tree.xpath("//article[@class='summary']/h2/a")]
+    titles = [a.text for a in tree.xpath("//article[@class='card']/h2/a")]
     assert titles == ["A volcano wakes", "Notes from a garden"]
-    marks = tree.xpath("//p[@class='snippet']/mark/text()")
+    marks = tree.xpath("//p[@class='card-summary snippet']/mark/text()")
     assert "volcano" in [mark.lower() for mark in marks]
 
 
@@ -81,7 +81,7 @@ def test_search_escapes_the_article_text_in_snippets(app, client) -> None:
             body_markdown="The word rarely matters; `<em>` stays text.\n",
         )
     page = client.get("/search?q=rarely").text
-    snippet = html.fromstring(page).xpath("//p[@class='snippet']")[0]
+    snippet = html.fromstring(page).xpath("//p[@class='card-summary snippet']")[0]
     assert snippet.xpath("./*") == snippet.xpath("./mark")  # no other element
     assert snippet.xpath("./mark/text()") == ["rarely"]
 
@@ -211,7 +211,7 @@ def test_article_page_links_to_its_neighbours_and_says_updated(app, client) -> N
 
     assert tree.xpath("//a[@rel='prev']/@href") == ["/articles/first"]
     assert tree.xpath("//a[@rel='next']/@href") == ["/articles/last"]
-    assert "updated" in tree.xpath("string(//p[@class='meta'])")
+    assert "updated" in tree.xpath("string(//p[@class='meta byline'])")
     newest = html.fromstring(client.get("/articles/last").text)
     assert newest.xpath("//a[@rel='next']") == []
 

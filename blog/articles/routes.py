@@ -142,6 +142,44 @@ def scoped_listing(
     )
 
 
+class ArchiveMonth(NamedTuple):
+    month: int
+    name: str
+    articles: int
+
+
+class ArchiveYear(NamedTuple):
+    year: int
+    articles: int
+    months: list[ArchiveMonth]
+
+
+@bp.get("/archive")
+@public_page
+def archive_index() -> str:
+    return render_template("articles/archive.html", years=archive_years())
+
+
+def archive_years() -> list[ArchiveYear]:
+    """Every year and month with articles, newest first, counted in the
+    site's time zone (where an article's month is the one readers see)."""
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    counts: dict[tuple[int, int], int] = {}
+    for published_at in db.session.scalars(Article.select_publication_times()):
+        if published_at is None:
+            continue
+        local = published_at.astimezone(zone)
+        counts[local.year, local.month] = counts.get((local.year, local.month), 0) + 1
+    years: dict[int, list[ArchiveMonth]] = {}
+    for (year, month), count in sorted(counts.items(), reverse=True):
+        name = datetime(year, month, 1).strftime("%B")
+        years.setdefault(year, []).append(ArchiveMonth(month, name, count))
+    return [
+        ArchiveYear(year, sum(month.articles for month in months), months)
+        for year, months in years.items()
+    ]
+
+
 @bp.get("/archive/<int:year>")
 @bp.get("/archive/<int:year>/<int:month>")
 @public_page

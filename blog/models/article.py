@@ -218,6 +218,11 @@ class Article(PublicContent, TimestampMixin, Base):
         return select(func.count(cls.id)).where(cls.author_id == author_id)
 
     @classmethod
+    def select_publication_times(cls) -> Select[datetime | None]:
+        """When each public article appeared, for the archive's index."""
+        return select(cls.published_at).where(cls.is_public())
+
+    @classmethod
     def select_published_between(
         cls, start: datetime, end: datetime
     ) -> Select[Article]:

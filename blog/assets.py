@@ -1,0 +1,104 @@
+"""Stylesheets, scripts and fonts under addresses that change with their
+content, so a browser keeps each for a year and never uses a stale one.
+
+`asset_url("site.css")` is /static/site.css?v=<digest of the file>. A request
+carrying the file's current digest is answered with a year's immutable
+caching; any other (an old page asking for last release's file) is answered
+with the current file and `no-cache`, so it is never kept under a wrong name.
+Fonts are named by version and referenced from the stylesheet without a
+digest: they are kept for a year too (give a changed font a new name).
+
+The owner's accent colour (BLOG_ACCENT_COLOR) comes as /theme.css, a few
+custom properties after site.css, only when it differs from the default.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+
+from flask import Blueprint, Flask, Response, current_app, request, url_for
+
+from blog.cache import not_cached
+from blog.colors import DARK_BACKGROUND, DEFAULT_ACCENT, Accent
+
+YEAR = 365 * 24 * 3600
+IMMUTABLE = f"public, max-age={YEAR}, immutable"
+
+bp = Blueprint("assets", __name__)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.jinja_env.globals["asset_url"] = asset_url
+    app.jinja_env.globals["theme_url"] = theme_url
+    app.after_request(cache_fingerprinted_files)
+
+
+def asset_url(filename: str) -> str:
+    folder = current_app.static_folder or ""
+    if current_app.debug:  # `flask run --debug` serves edits at once
+        digest = file_digest.__wrapped__(folder, filename)
+    else:
+        digest = file_digest(folder, filename)
+    return url_for("static", filename=filename, v=digest)
+
+
+@functools.cache
+def file_digest(folder: str, filename: str) -> str:
+    return hashlib.sha256((Path(folder) / filename).read_bytes()).hexdigest()[:12]
+
+
+def cache_fingerprinted_files(response: Response) -> Response:
+    if request.endpoint != "static" or response.status_code not in (200, 304):
+        return response
+    filename = (request.view_args or {}).get("filename", "")
+    fingerprint = request.args.get("v")
+    folder = current_app.static_folder or ""
+    current = (
+        fingerprint is not None
+        and fingerprint == file_digest(folder, filename)
+        or filename.startswith("fonts/")
+    )
+    if current:
+        response.headers["Cache-Control"] = IMMUTABLE
+    return response
+
+
+def site_accent() -> Accent:
+    accent: Accent = current_app.config["ACCENT"]
+    return accent
+
+
+def theme_url() -> str | None:
+    """The accent stylesheet's address, or None for the default accent."""
+    accent = site_accent()
+    if accent.light == DEFAULT_ACCENT:
+        return None
+    return url_for("assets.theme", v=theme_digest(accent))
+
+
+def theme_css(accent: Accent) -> str:
+    return (
+        f":root {{ --accent: {accent.light}; --on-accent: #ffffff; }}\n"
+        "@media (prefers-color-scheme: dark) {\n"
+        f"  :root {{ --accent: {accent.dark}; --on-accent: {DARK_BACKGROUND}; }}\n"
+        "}\n"
+    )
+
+
+def theme_digest(accent: Accent) -> str:
+    return hashlib.sha256(theme_css(accent).encode()).hexdigest()[:12]
+
+
+@bp.get("/theme.css")
+@not_cached("built from the settings, sent with its own max-age")
+def theme() -> Response:
+    accent = site_accent()
+    response = Response(theme_css(accent), mimetype="text/css")
+    if request.args.get("v") == theme_digest(accent):
+        response.headers["Cache-Control"] = IMMUTABLE
+    else:
+        response.headers["Cache-Control"] = "no-cache"
+    return response
