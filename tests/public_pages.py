@@ -14,7 +14,7 @@ from sqlalchemy import select
 from blog.articles.services import ArticleFields, fields_of, save_article
 from blog.cache.rules import cacheable_endpoints
 from blog.extensions import db
-from blog.models import Article, Upload, User, UserSession, utcnow
+from blog.models import Article, Autosave, Upload, User, UserSession, utcnow
 from tests.factories import (
     make_article,
     make_category,
@@ -30,7 +30,7 @@ QUERY_STRINGS = {"articles.search": f"q={SEARCH_WORD}"}
 
 def add_small_site(app: Flask) -> Flask:
     """One author, reader, article, category, tag, comment, revision, old
-    address, upload and session."""
+    address, upload, session and unsaved editor text."""
     with app.app_context():
         author = make_user(display_name="Ada Author", slug="ada", role="author")
         reader = make_user(display_name="Rex Reader", slug="rex")
@@ -64,6 +64,13 @@ def add_small_site(app: Flask) -> Flask:
                 width=1,
                 height=1,
                 uploader=author,
+            )
+        )
+        db.session.add(
+            Autosave(
+                user_id=author.id,
+                article_id=article.id,
+                fields={"title": "Not yet saved", "body": "Half typed."},
             )
         )
         db.session.commit()

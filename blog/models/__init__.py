@@ -1,6 +1,7 @@
 """Every model, imported here so Alembic and the app see one registry."""
 
 from blog.models.article import Article, ArticleStatus
+from blog.models.autosave import Autosave
 from blog.models.base import Base, utcnow
 from blog.models.comment import Comment, CommentStatus
 from blog.models.history import ArticleRedirect, Revision
@@ -15,6 +16,7 @@ __all__ = [
     "Article",
     "ArticleRedirect",
     "ArticleStatus",
+    "Autosave",
     "Base",
     "Category",
     "Comment",

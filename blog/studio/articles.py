@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from blog.articles import services
@@ -14,9 +15,18 @@ from blog.errors import BlogError, InvalidInput
 from blog.extensions import db
 from blog.forms import ButtonForm, text_of
 from blog.http import page_number
-from blog.models import Article, ArticleStatus, Category, Role, Upload, utcnow
+from blog.models import (
+    Article,
+    ArticleStatus,
+    Autosave,
+    Category,
+    Role,
+    Upload,
+    utcnow,
+)
 from blog.permissions import article_for_editor_or_404, require_role
-from blog.rendering import render_article
+from blog.rendering import render_article, word_count
+from blog.studio import drafting
 from blog.studio.blueprint import bp
 from blog.studio.forms import ArticleForm
 
@@ -50,9 +60,26 @@ def create() -> Page:
 @login_required
 @require_role(Role.AUTHOR)
 def edit(article_id: int) -> Page:
+    """The editor; on opening it, the author's unsaved changes (autosaved
+    after the article last changed) come back into the fields."""
     article = article_for_editor_or_404(article_id)
-    form = ArticleForm(data=form_data_of(article) if request.method == "GET" else None)
-    return handle_editor(form, article=article)
+    if request.method == "POST":
+        return handle_editor(ArticleForm(), article=article)
+    restored = drafting.autosave_to_restore(article)
+    if restored is not None:
+        form = ArticleForm(formdata=autosaved_formdata(restored.fields))
+        form.validate()  # shows what a save would refuse, as saving would
+        return editor_page(form, article, restored=restored)
+    return editor_page(ArticleForm(data=form_data_of(article)), article)
+
+
+def autosaved_formdata(fields: dict[str, object]) -> MultiDict[str, str]:
+    typed = {
+        name: str(value) for name, value in fields.items() if name != "comments_open"
+    }
+    if fields.get("comments_open"):
+        typed["comments_open"] = "y"
+    return MultiDict(typed)
 
 
 @bp.post("/articles/<int:article_id>/unpublish")
@@ -97,6 +124,7 @@ def handle_editor(form: ArticleForm, *, article: Article | None) -> Page:
         )
     except BlogError as error:
         return editor_page(form, article, error=error.message), error.status_code
+    drafting.forget_autosave(article)
     flash(saved_message(article))
     return redirect(url_for("studio.edit", article_id=article.id), code=303)
 
@@ -164,6 +192,7 @@ def editor_page(
     *,
     preview: str | None = None,
     error: str | None = None,
+    restored: Autosave | None = None,
 ) -> str:
     return render_template(
         "studio/editor.html",
@@ -171,6 +200,8 @@ def editor_page(
         article=article,
         preview=preview,
         error=error,
+        restored=restored,
+        body_words=word_count(form.body.data or ""),
         categories=db.session.scalars(Category.select_names()),
         uploads=db.session.scalars(
             Upload.select_newest(current_user.id).limit(RECENT_UPLOADS)

@@ -11,6 +11,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.widgets import TextInput
 
 from blog.models import Role
 from blog.models.article import SLUG_MAX, SUMMARY_MAX, TITLE_MAX
@@ -58,11 +59,15 @@ class ArticleForm(FlaskForm):
         "Text (Markdown)", validators=[DataRequired(), Length(max=BODY_MAX)]
     )
     comments_open = BooleanField("Comments open", default=True)
+    # Typed as text, year first: a date picker shows the browser's own
+    # order (mm/dd/yyyy for many), never the site's zone.
     publish_at = DateTimeLocalField(
         "Publish at",
         validators=[Optional()],
-        format="%Y-%m-%dT%H:%M",
-        description="For Schedule: the date and time, in the site's time zone.",
+        format=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"],
+        widget=TextInput(),
+        description="For Schedule: year-month-day hours:minutes, such as "
+        "2026-12-24 09:30.",
     )
     preview = SubmitField("Preview")
     save = SubmitField("Save")
