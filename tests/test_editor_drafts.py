@@ -9,9 +9,17 @@ from datetime import timedelta
 from lxml import html
 
 from blog.extensions import db
-from blog.models import Article, ArticleStatus, Autosave, Role, User, utcnow
+from blog.models import (
+    Article,
+    ArticleStatus,
+    Autosave,
+    CommentStatus,
+    Role,
+    User,
+    utcnow,
+)
 from tests.conftest import log_in
-from tests.factories import make_article, make_user
+from tests.factories import make_article, make_comment, make_user
 from tests.test_studio import editor_form
 
 JSON = {"Accept": "application/json"}
@@ -260,3 +268,41 @@ def test_the_editor_script_is_a_file_of_ours(client_as) -> None:
         "/static/studio/editor.js"
     ]
     assert all(not (script.text or "").strip() for script in scripts)
+
+
+def test_a_published_article_offers_its_author_an_edit_link_only(
+    app, client_as
+) -> None:
+    author_client, author = client_as(Role.AUTHOR)
+    reader_client, _ = client_as(Role.READER)
+    article = own_article(app, author, slug="mine")
+    edit = f"/studio/articles/{article.id}/edit"
+
+    def edit_links(client) -> list[str]:  # noqa: ANN001
+        tree = html.fromstring(client.get("/articles/mine").text)
+        return [href for href in tree.xpath("//a/@href") if href == edit]
+
+    assert edit_links(author_client) == [edit]
+    assert edit_links(reader_client) == []
+    assert edit_links(app.test_client()) == []
+
+
+def test_the_dashboard_counts_comments_waiting_per_article_and_in_all(
+    app, client_as
+) -> None:
+    author_client, author = client_as(Role.AUTHOR)
+    _, reader = client_as(Role.READER)
+    article = own_article(app, author, title="Discussed")
+    with app.app_context():
+        for _ in range(2):
+            make_comment(
+                db.session.get(Article, article.id),
+                db.session.get(User, reader.id),
+                status=CommentStatus.PENDING,
+            )
+    tree = html.fromstring(author_client.get("/studio/").text)
+
+    assert tree.xpath("string(//a[@class='pending-count'])") == "+2 waiting"
+    assert "2 comments wait for moderation" in tree.xpath("string(//main)")
+    badge = tree.xpath("string(//nav[@aria-label='Studio']//span[@class='badge'])")
+    assert badge.split()[0] == "2"

@@ -196,6 +196,16 @@ class Comment(PublicContent, Base):
         return statement
 
     @classmethod
+    def select_pending_by_article(cls, article_ids: Iterable[int]) -> Select[int, int]:
+        """How many comments wait for moderation on each of these articles."""
+        return (
+            select(cls.article_id, func.count(cls.id))
+            .where(cls.status == CommentStatus.PENDING)
+            .where(cls.article_id.in_(list(article_ids)))
+            .group_by(cls.article_id)
+        )
+
+    @classmethod
     def select_by_ids(cls, ids: list[int]) -> Select[Comment]:
         """These comments with their articles, for moderation in bulk."""
         return (

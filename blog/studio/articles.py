@@ -20,6 +20,7 @@ from blog.models import (
     ArticleStatus,
     Autosave,
     Category,
+    Comment,
     Role,
     Upload,
     utcnow,
@@ -46,7 +47,14 @@ def index() -> str:
         per_page=per_page,
         max_per_page=per_page,
     )
-    return render_template("studio/index.html", page=page, now=utcnow())
+    pending = dict(
+        db.session.execute(
+            Comment.select_pending_by_article(article.id for article in page.items)
+        ).all()
+    )
+    return render_template(
+        "studio/index.html", page=page, now=utcnow(), pending=pending
+    )
 
 
 @bp.route("/articles/new", methods=["GET", "POST"])

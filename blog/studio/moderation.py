@@ -63,6 +63,22 @@ DONE = {
 }
 
 
+@bp.app_context_processor
+def moderation_counts() -> dict[str, object]:
+    return {"pending_comment_total": pending_comment_total}
+
+
+def pending_comment_total() -> int:
+    """Comments waiting in this user's moderation queue, for the studio's
+    navigation and dashboard (asked only by the pages that show it)."""
+    counts = dict(
+        db.session.execute(
+            Comment.select_status_counts(article_author_id=moderation_scope())
+        ).all()
+    )
+    return int(counts.get(CommentStatus.PENDING, 0))
+
+
 def moderation_scope() -> int | None:
     """Whose articles' comments this user moderates: None means every article."""
     return None if current_user.has_role(Role.EDITOR) else current_user.id
