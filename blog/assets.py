@@ -88,6 +88,7 @@ def theme_css(accent: Accent) -> str:
     )
 
 
+@functools.cache
 def theme_digest(accent: Accent) -> str:
     return hashlib.sha256(theme_css(accent).encode()).hexdigest()[:12]
 
