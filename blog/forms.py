@@ -1,7 +1,7 @@
 """Forms every blueprint shares, and two helpers for reading them in views."""
 
 from flask_wtf import FlaskForm
-from wtforms import Field, StringField, SubmitField
+from wtforms import Field, Form, StringField, SubmitField
 
 
 class ButtonForm(FlaskForm):
@@ -20,3 +20,14 @@ def text_of(field: StringField) -> str:
 def add_error(field: Field, message: str) -> None:
     """Show a service's refusal beside the field, like WTForms' own messages."""
     field.errors = [*field.errors, message]
+
+
+def first_error(form: Form) -> str:
+    """The first of a refused form's messages, with its field's label, for an
+    answer that has no page to show them beside the fields."""
+    for field in form:
+        if field.errors and field.name == "csrf_token":
+            return "This page has expired. Reload it and try again."
+        if field.errors:
+            return f"{field.label.text}: {field.errors[0]}"
+    return "The form could not be read. Reload the page and try again."

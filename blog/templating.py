@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, url_for
 
+from blog.articles.images import picture_of, shared_image_of
 from blog.http import absolute_url
 from blog.models import Role
 from blog.models.search import SEARCH_QUERY_MAX
@@ -24,6 +25,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["has_endpoint"] = has_endpoint
     app.jinja_env.globals["canonical_url"] = canonical_url
     app.jinja_env.globals["absolute_url"] = absolute_url
+    app.jinja_env.globals["picture_of"] = picture_of
+    app.jinja_env.globals["shared_image_of"] = shared_image_of
     app.jinja_env.globals["SEARCH_QUERY_MAX"] = SEARCH_QUERY_MAX
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

@@ -30,7 +30,7 @@ QUERY_STRINGS = {"articles.search": f"q={SEARCH_WORD}"}
 
 def add_small_site(app: Flask) -> Flask:
     """One author, reader, article, category, tag, comment, revision, old
-    address, upload, session and unsaved editor text."""
+    address, cover image, session and unsaved editor text."""
     with app.app_context():
         author = make_user(display_name="Ada Author", slug="ada", role="author")
         reader = make_user(display_name="Rex Reader", slug="rex")
@@ -55,16 +55,17 @@ def add_small_site(app: Flask) -> Flask:
                 expires_at=utcnow() + timedelta(days=1),
             )
         )
-        db.session.add(
-            Upload(
-                filename="abc.png",
-                original_name="light.png",
-                content_type="image/png",
-                size=10,
-                width=1,
-                height=1,
-                uploader=author,
-            )
+        # The article's cover, described by its upload's alt text.
+        article.cover = Upload(
+            filename="abc.png",
+            original_name="light.png",
+            content_type="image/png",
+            size=10,
+            width=960,
+            height=540,
+            variant_widths=[480, 800, 960],
+            alt="A lighthouse at dusk",
+            uploader=author,
         )
         db.session.add(
             Autosave(

@@ -62,6 +62,8 @@ def changed_value(value: Any, column: Any) -> Any:
         return (value or utcnow()) - timedelta(days=3)
     if isinstance(value, dict):  # a JSON column
         return {**(value or {}), "changed": True}
+    if isinstance(value, list):  # a JSON column
+        return [*value, 1]
     if python_type is str:
         length = getattr(column.type, "length", None) or 10_000
         text = f"{value or ''}z"

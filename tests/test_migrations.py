@@ -6,7 +6,7 @@ import os
 
 import pytest
 from flask_migrate import check, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from blog import create_app
 from blog.extensions import db
@@ -36,3 +36,22 @@ def test_migrations_build_the_model_schema_on_postgresql(tmp_path) -> None:
     with fresh_postgres_schema("blog_migrations") as url:
         tables = upgrade_and_check(url, tmp_path)
     assert {"users", "articles", "comments", "revisions", "tags"} <= tables
+
+
+def test_search_stays_in_step_after_migrations_that_rebuild_articles(tmp_path) -> None:
+    """SQLite's batch mode rebuilds a table without its triggers (0007 adds
+    the cover columns that way): the search index must still follow edits."""
+    url = f"sqlite:///{tmp_path / 'migrated.sqlite'}"
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": url})
+    with app.app_context():
+        upgrade()
+        triggers = db.session.execute(
+            text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        ).scalars()
+        assert set(triggers) == {
+            "articles_fts_insert",
+            "articles_fts_update",
+            "articles_fts_delete",
+        }
+        db.session.remove()
+        db.engine.dispose()

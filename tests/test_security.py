@@ -9,7 +9,7 @@ import pytest
 from blog import create_app
 from blog.auth.services import make_reset_token
 from blog.extensions import db
-from blog.models import Base, Revision, Role, User
+from blog.models import Base, Revision, Role, Upload, User
 from blog.security import SECURITY_HEADERS
 from tests.conftest import log_in
 from tests.factories import make_article, make_comment, make_user
@@ -89,8 +89,20 @@ def url_arguments(app) -> dict[str, object]:
             article_id=article.id, title="Before", body_markdown="Old text."
         )
         db.session.add(revision)
+        upload = Upload(
+            filename="0" * 32 + ".png",
+            original_name="target.png",
+            content_type="image/png",
+            size=1,
+            width=1,
+            height=1,
+            alt="The target",
+            uploader=article.author,
+        )
+        db.session.add(upload)
         db.session.commit()
         return {
+            "upload_id": upload.id,
             "revision_id": revision.id,
             "user_id": reader.id,
             "slug": article.slug,

@@ -63,5 +63,5 @@ def test_the_uploads_page_holds_as_many_images_as_configured(app, client_as) -> 
     first = html.fromstring(author_client.get("/studio/uploads").text)
     second = html.fromstring(author_client.get("/studio/uploads?page=2").text)
 
-    assert len(first.xpath("//ul[@class='upload-snippets']/li")) == 2
-    assert len(second.xpath("//ul[@class='upload-snippets']/li")) == 1
+    assert len(first.xpath("//ul[@class='upload-list']/li")) == 2
+    assert len(second.xpath("//ul[@class='upload-list']/li")) == 1

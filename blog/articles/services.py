@@ -19,11 +19,13 @@ from blog.models import (
     Category,
     Revision,
     Tag,
+    Upload,
     User,
     utcnow,
 )
 from blog.models.article import SLUG_MAX, TITLE_MAX
 from blog.models.taxonomy import NAME_MAX
+from blog.models.upload import ALT_MAX
 from blog.rendering import (
     plain_text_of,
     render_article,
@@ -46,6 +48,8 @@ class ArticleFields:
     status: ArticleStatus = ArticleStatus.DRAFT
     published_at: datetime | None = None
     comments_open: bool = True
+    cover_id: int | None = None
+    cover_alt: str = ""
     # When the content last changed; None means now (an import keeps its date).
     updated_at: datetime | None = None
 
@@ -106,6 +110,7 @@ def cleaned(fields: ArticleFields) -> ArticleFields:
         summary=without_control_characters(fields.summary),
         category_name=without_control_characters(fields.category_name or "") or None,
         tag_names=[without_control_characters(str(name)) for name in fields.tag_names],
+        cover_alt=without_control_characters(fields.cover_alt).strip(),
     )
 
 
@@ -119,6 +124,8 @@ def check_fields(fields: ArticleFields) -> None:
             f"The slug {fields.slug!r} may hold only lower-case letters, digits "
             "and hyphens."
         )
+    if len(fields.cover_alt) > ALT_MAX:
+        raise InvalidInput(f"A cover's description has at most {ALT_MAX} characters.")
     if fields.status is ArticleStatus.PUBLISHED and fields.published_at is None:
         raise InvalidInput("A published article needs a publication time.")
 
@@ -135,6 +142,8 @@ def apply_fields(article: Article, fields: ArticleFields, body: RenderedBody) ->
     article.status = fields.status
     article.published_at = fields.published_at
     article.comments_open = fields.comments_open
+    article.cover = db.session.get(Upload, fields.cover_id) if fields.cover_id else None
+    article.cover_alt = fields.cover_alt
 
 
 def new_slug(title: str) -> str:
@@ -211,6 +220,8 @@ def fields_of(article: Article) -> ArticleFields:
         status=article.status,
         published_at=article.published_at,
         comments_open=article.comments_open,
+        cover_id=article.cover_id,
+        cover_alt=article.cover_alt,
     )
 
 

@@ -7,6 +7,7 @@ import logging
 import secrets
 import subprocess  # nosec B404 # runs our own image_process.py, never a shell
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -17,6 +18,7 @@ from blog.database import write_transaction
 from blog.errors import InvalidInput
 from blog.extensions import db
 from blog.models import Upload, User
+from blog.models.upload import ALT_MAX
 
 log = logging.getLogger(__name__)
 
@@ -39,35 +41,66 @@ def uploads_folder() -> Path:
     return folder
 
 
-def save_upload(*, stream: IO[bytes], original_name: str, uploader: User) -> Upload:
+@dataclass
+class ProcessedImage:
+    format: str
+    width: int
+    height: int
+    data: bytes
+    variant_widths: list[int]
+    # The smaller copies' bytes, in Upload.variant_files() order.
+    variants: list[bytes]
+
+
+def file_size(filename: str) -> int:
+    """The size of a stored image or copy; 0 when its file is missing (a
+    feed still lists the item)."""
+    try:
+        return (uploads_folder() / filename).stat().st_size
+    except OSError:
+        log.warning("upload file %s is missing", filename)
+        return 0
+
+
+def save_upload(
+    *, stream: IO[bytes], original_name: str, uploader: User, alt: str = ""
+) -> Upload:
     """Keep an image whose bytes decode as one of the allowed formats, whatever
-    its name says; anything else is refused with a message and not stored."""
+    its name says, with its smaller copies; anything else is refused with a
+    message and not stored."""
     data = stream.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)
     if len(data) > current_app.config["UPLOAD_MAX_BYTES"]:
         limit_mb = current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)
         raise InvalidInput(f"An image may be at most {limit_mb} MB.")
-    image_format, width, height, data = processed_image(data)
-    extension, content_type = IMAGE_FORMATS[image_format]
-    filename = f"{secrets.token_hex(16)}.{extension}"
-    (uploads_folder() / filename).write_bytes(data)
+    image = processed_image(data)
+    extension, content_type = IMAGE_FORMATS[image.format]
     upload = Upload(
-        filename=filename,
+        filename=f"{secrets.token_hex(16)}.{extension}",
         original_name=(secure_filename(original_name) or "image")[:255],
         content_type=content_type,
-        size=len(data),
-        width=width,
-        height=height,
+        size=len(image.data),
+        width=image.width,
+        height=image.height,
+        variant_widths=image.variant_widths,
+        alt=alt.strip()[:ALT_MAX],
         uploader=uploader,
     )
+    folder = uploads_folder()
+    for filename, file_data in zip(
+        [upload.filename, *upload.variant_files()],
+        [image.data, *image.variants],
+        strict=True,
+    ):
+        (folder / filename).write_bytes(file_data)
     with write_transaction():
         db.session.add(upload)
     return upload
 
 
-def processed_image(data: bytes) -> tuple[str, int, int, bytes]:
-    """The format, size and bytes to store of an uploaded image, decoded in
-    full and cleaned of private metadata by image_process.py in a child
-    process under a memory ceiling; InvalidInput with the reason otherwise."""
+def processed_image(data: bytes) -> ProcessedImage:
+    """An uploaded image decoded in full, cleaned of private metadata and
+    resized by image_process.py in a child process under a memory ceiling;
+    InvalidInput with the reason otherwise."""
     config = current_app.config
     limits = (
         MAX_PIXELS,
@@ -96,4 +129,15 @@ def processed_image(data: bytes) -> tuple[str, int, int, bytes]:
         raise InvalidInput(TOO_LARGE) from None
     if child.returncode != 0 or "error" in result:
         raise InvalidInput(result.get("error", TOO_LARGE))
-    return result["format"], result["width"], result["height"], output
+    files, offset = [], 0
+    for size in result["sizes"]:
+        files.append(output[offset : offset + size])
+        offset += size
+    return ProcessedImage(
+        format=result["format"],
+        width=result["width"],
+        height=result["height"],
+        data=files[0],
+        variant_widths=result["variants"],
+        variants=files[1:],
+    )

@@ -13,6 +13,7 @@ from blog.articles.importing import import_markdown_file
 from blog.auth.services import create_user, generate_password, new_user
 from blog.comments.services import recount_comments
 from blog.database import write_transaction
+from blog.demo.covers import add_demo_covers
 from blog.extensions import db
 from blog.models import Article, Comment, Role, User
 from blog.rendering import render_comment
@@ -38,7 +39,7 @@ def load_demo() -> DemoResult:
     with write_transaction():  # all of it or nothing
         if db.session.scalar(User.select_by_email(DEMO_AUTHOR_EMAIL)) is not None:
             return DemoResult(loaded=False, email=DEMO_AUTHOR_EMAIL)
-        create_user(
+        author = create_user(
             email=DEMO_AUTHOR_EMAIL,
             display_name=DEMO_AUTHOR_NAME,
             role=Role.AUTHOR,
@@ -48,6 +49,7 @@ def load_demo() -> DemoResult:
             import_markdown_file(path).article
             for path in sorted(DEMO_FOLDER.glob("*.md"))
         ]
+        add_demo_covers(author, articles)
         comments = add_demo_comments(DEMO_FOLDER / "comments.yaml")
     return DemoResult(
         loaded=True,

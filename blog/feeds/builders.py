@@ -24,12 +24,11 @@ from typing import Any
 from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
-from feedgen.util import xml_elem
 
+from blog.feeds.feedgen_extensions import AtomEnclosure, FeedImage, RssAtomLinks
 from blog.rendering import sanitised_article_html, xml_safe
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
-ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
 UNTITLED = "(untitled)"
 MEDIA_TYPES = {
     "rss": "application/rss+xml",
@@ -63,6 +62,7 @@ class FeedItem:
     updated: datetime
     authors: tuple[Person, ...]
     labels: tuple[Label, ...] = ()
+    image: FeedImage | None = None
 
 
 @dataclass(frozen=True)
@@ -164,22 +164,6 @@ def at_second(moment: datetime) -> datetime:
     return moment.replace(microsecond=0)
 
 
-class RssAtomLinks(BaseExtension):
-    """feedgen writes only rel="self" as atom:link in RSS; WebSub also needs
-    rel="hub" there (W3C's validator knows both)."""
-
-    def __init__(self) -> None:
-        self.hub_url = ""
-
-    def extend_ns(self) -> dict[str, str]:
-        return {"atom": ATOM_NAMESPACE}
-
-    def extend_rss(self, feed: Any) -> Any:
-        if self.hub_url:
-            xml_elem(f"{{{ATOM_NAMESPACE}}}link", feed[0], href=self.hub_url, rel="hub")
-        return feed
-
-
 def generator_for(info: FeedInfo, format_name: str) -> FeedGenerator:
     """A FeedGenerator holding the feed-level fields of either XML format."""
     generator = FeedGenerator()
@@ -234,14 +218,21 @@ def rss_document(info: FeedInfo) -> bytes:
         entry.dc.dc_creator([author.name for author in item.authors])
         # A tag: URI is no address to open: isPermaLink="false".
         entry.guid(item.id, permalink=False)
+        if item.image:
+            image = item.image
+            entry.enclosure(image.url, str(image.length), image.content_type)
     return generator.rss_str(pretty=False)
 
 
 def atom_document(info: FeedInfo) -> bytes:
     generator = generator_for(info, "atom")
+    generator.register_extension(
+        "cover", BaseExtension, AtomEnclosure, atom=True, rss=False
+    )
     for item in info.items:
         entry = add_entry(generator, item)
         entry.author([person_fields(author) for author in item.authors])
+        entry.cover.image = item.image
     return generator.atom_str(pretty=False)
 
 
@@ -275,6 +266,8 @@ def json_item(item: FeedItem) -> dict[str, Any]:
         fields["summary"] = without_markup(item.summary)  # plain text in JSON Feed
     if item.labels:
         fields["tags"] = unique(label.name for label in item.labels)
+    if item.image:
+        fields["image"] = item.image.url
     return fields
 
 

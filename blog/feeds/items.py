@@ -9,8 +9,10 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
+from blog.articles.images import shared_image_of
+from blog.articles.uploads import file_size
 from blog.extensions import db
-from blog.feeds.builders import FeedInfo, FeedItem, Label, Person
+from blog.feeds.builders import FeedImage, FeedInfo, FeedItem, Label, Person
 from blog.feeds.content import absolute_links
 from blog.feeds.queries import ArticleScope, CommentScope
 from blog.feeds.validators import FeedValidators
@@ -123,7 +125,15 @@ def article_item(article: Article) -> FeedItem:
             ),
         ),
         labels=tuple(labels_of(article)),
+        image=cover_of(article),
     )
+
+
+def cover_of(article: Article) -> FeedImage | None:
+    if article.cover is None:
+        return None
+    shared = shared_image_of(article.cover)
+    return FeedImage(shared.url, file_size(shared.filename), shared.content_type)
 
 
 def labels_of(article: Article) -> Iterable[Label]:

@@ -41,6 +41,7 @@ from blog.models.base import Base, TimestampMixin, utcnow
 from blog.models.public import PublicContent
 from blog.models.search import listen_for_create_all
 from blog.models.taxonomy import Category, Tag, article_tags
+from blog.models.upload import ALT_MAX, Upload
 from blog.models.user import User, enum_column
 
 TITLE_MAX = 200
@@ -87,10 +88,18 @@ class Article(PublicContent, TimestampMixin, Base):
     comments_open: Mapped[bool] = mapped_column(default=True)
     # Visible comments, kept by the comment services so listings need no count.
     comment_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The image at the top of the article, in listings, link previews and feeds.
+    cover_id: Mapped[int | None] = mapped_column(
+        ForeignKey("uploads.id", ondelete="SET NULL")
+    )
+    cover_alt: Mapped[str] = mapped_column(
+        String(ALT_MAX), default="", server_default=""
+    )
 
     author: Mapped[User] = relationship()
     category: Mapped[Category | None] = relationship()
     tags: Mapped[list[Tag]] = relationship(secondary=article_tags, order_by=Tag.name)
+    cover: Mapped[Upload | None] = relationship()
     revisions: WriteOnlyMapped[Revision] = relationship(
         back_populates="article",
         cascade="all, delete-orphan",
@@ -109,6 +118,14 @@ class Article(PublicContent, TimestampMixin, Base):
             and self.published_at is not None
             and self.published_at <= now
         )
+
+    @property
+    def cover_description(self) -> str:
+        """The cover's alt text: the article's own, or else the one its image
+        was given (and may be given later) in the studio's images."""
+        if self.cover is None:
+            return ""
+        return self.cover_alt or self.cover.alt
 
     @property
     def was_updated_after_publication(self) -> bool:
@@ -134,6 +151,7 @@ class Article(PublicContent, TimestampMixin, Base):
         return select(cls).options(
             joinedload(cls.author),
             joinedload(cls.category),
+            joinedload(cls.cover),
             selectinload(cls.tags),
         )
 
@@ -248,6 +266,7 @@ def article_by_slug_statement() -> Select[Article]:
         .options(
             joinedload(Article.author),
             joinedload(Article.category),
+            joinedload(Article.cover),
             defer(Article.body_markdown),
             defer(Article.body_html),
             defer(Article.body_text),

@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from blog.articles import services
+from blog.articles.uploads import save_upload
 from blog.errors import BlogError, InvalidInput
 from blog.extensions import db
 from blog.forms import ButtonForm, text_of
@@ -30,9 +31,11 @@ from blog.rendering import render_article, word_count
 from blog.studio import drafting
 from blog.studio.blueprint import bp
 from blog.studio.forms import ArticleForm
+from blog.studio.uploads import image_label, markdown_for, usable_image
 
 Page = Response | str | tuple[str, int]
 RECENT_UPLOADS = 6
+COVER_CHOICES = 50
 
 
 @bp.get("/")
@@ -120,6 +123,8 @@ def handle_editor(form: ArticleForm, *, article: Article | None) -> Page:
     """Preview, save, publish or schedule, as the pressed button says. Refused
     input comes back with its message and the author's text untouched."""
     if not form.validate_on_submit():
+        if request.method == "POST":
+            keep_sent_cover(form)
         return editor_page(form, article), 400 if request.method == "POST" else 200
     if form.preview.data:
         return editor_page(form, article, preview=render_article(text_of(form.body)))
@@ -150,6 +155,8 @@ def fields_from(form: ArticleForm, article: Article | None) -> services.ArticleF
     fields.category_name = form.category.data or None
     fields.tag_names = (form.tags.data or "").split(",")
     fields.comments_open = form.comments_open.data
+    fields.cover_id = chosen_cover(form, article)
+    fields.cover_alt = form.cover_alt.data or ""
     if form.publish.data:
         fields.status = ArticleStatus.PUBLISHED
         fields.published_at = services.publication_time(article)
@@ -157,6 +164,53 @@ def fields_from(form: ArticleForm, article: Article | None) -> services.ArticleF
         fields.status = ArticleStatus.PUBLISHED
         fields.published_at = scheduled_time(form.publish_at.data)
     return fields
+
+
+def chosen_cover(form: ArticleForm, article: Article | None) -> int | None:
+    """The image picked as cover, or the one sent to be the cover."""
+    sent = stored_cover(form)
+    if sent is not None:
+        return sent.id
+    if not form.cover.data:
+        return None
+    return usable_image(form.cover.data, article).id
+
+
+def stored_cover(form: ArticleForm) -> Upload | None:
+    """The image sent to be the cover, stored at once and picked in the
+    form: a page that comes back refused cannot send a file back."""
+    sent = form.cover_image.data
+    if not (sent and sent.filename):
+        return None
+    upload = save_upload(
+        stream=sent.stream,
+        original_name=sent.filename,
+        uploader=current_user,
+        alt=form.cover_alt.data or "",
+    )
+    form.cover.data = str(upload.id)
+    return upload
+
+
+def keep_sent_cover(form: ArticleForm) -> None:
+    """Store the cover sent with a refused form (not with a forged one)."""
+    if form.meta.csrf and form.csrf_token.errors:
+        return
+    try:
+        stored_cover(form)
+    except BlogError as error:
+        form.cover_image.errors = [*form.cover_image.errors, error.message]
+
+
+def usable_images(article: Article | None) -> list[Upload]:
+    """The newest images this user may use, and the article's own cover."""
+    uploader_id = None if current_user.has_role(Role.EDITOR) else current_user.id
+    images = list(
+        db.session.scalars(Upload.select_newest(uploader_id).limit(COVER_CHOICES))
+    )
+    if article is not None and article.cover and article.cover not in images:
+        images.append(article.cover)
+    return images
 
 
 def scheduled_time(local: datetime | None) -> datetime:
@@ -188,6 +242,8 @@ def form_data_of(article: Article) -> dict[str, object]:
         "summary": article.summary,
         "body": article.body_markdown,
         "comments_open": article.comments_open,
+        "cover": str(article.cover_id or ""),
+        "cover_alt": article.cover_alt,
         "publish_at": scheduled.astimezone(zone).replace(tzinfo=None)
         if scheduled
         else None,
@@ -202,6 +258,10 @@ def editor_page(
     error: str | None = None,
     restored: Autosave | None = None,
 ) -> str:
+    images = usable_images(article)
+    form.cover.choices = [("", "No cover")] + [
+        (str(image.id), image_label(image)) for image in images
+    ]
     return render_template(
         "studio/editor.html",
         form=form,
@@ -211,9 +271,8 @@ def editor_page(
         restored=restored,
         body_words=word_count(form.body.data or ""),
         categories=db.session.scalars(Category.select_names()),
-        uploads=db.session.scalars(
-            Upload.select_newest(current_user.id).limit(RECENT_UPLOADS)
-        ),
+        uploads=images[:RECENT_UPLOADS],
         button_form=ButtonForm(),
         now=utcnow(),
+        markdown_for=markdown_for,
     )

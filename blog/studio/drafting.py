@@ -24,6 +24,7 @@ from blog.permissions import article_for_editor_or_404, require_role
 from blog.rendering import render_article, word_count
 from blog.studio.blueprint import bp
 from blog.studio.forms import ArticleForm
+from blog.studio.uploads import usable_image
 from blog.templating import localtime, reading_minutes
 
 # The editor's fields an autosave keeps, by their form names.
@@ -35,6 +36,8 @@ AUTOSAVED_FIELDS = (
     "summary",
     "body",
     "comments_open",
+    "cover",
+    "cover_alt",
     "publish_at",
 )
 UNTITLED = "Untitled draft"
@@ -61,6 +64,7 @@ def autosave_new() -> Response:
     fields = typed_fields()
     if not (fields["title"].strip() or fields["body"].strip()):
         raise InvalidInput("There is nothing to save yet.")
+    cover = usable_image(fields["cover"], None) if fields["cover"] else None
     article = services.save_article(
         article=None,
         fields=services.ArticleFields(
@@ -70,6 +74,8 @@ def autosave_new() -> Response:
             category_name=fields["category"] or None,
             tag_names=fields["tags"].split(","),
             comments_open=bool(fields["comments_open"]),
+            cover_id=cover.id if cover else None,
+            cover_alt=fields["cover_alt"],
         ),
         author=current_user,
         editor=current_user,

@@ -16,13 +16,12 @@ from wtforms.widgets import TextInput
 from blog.models import Role
 from blog.models.article import SLUG_MAX, SUMMARY_MAX, TITLE_MAX
 from blog.models.taxonomy import NAME_MAX
+from blog.models.upload import ALT_MAX
 
-# Limits with no column behind them: the body is unbounded text, the tag list
-# is split into tags, and alt text lives only in the Markdown snippet an upload
-# gives back.
+# Limits with no column behind them: the body is unbounded text and the tag
+# list is split into tags.
 BODY_MAX = 200_000
 TAGS_MAX = 500
-ALT_MAX = 200
 
 
 class ArticleForm(FlaskForm):
@@ -59,6 +58,15 @@ class ArticleForm(FlaskForm):
         "Text (Markdown)", validators=[DataRequired(), Length(max=BODY_MAX)]
     )
     comments_open = BooleanField("Comments open", default=True)
+    # Choices are the images the author may use, set by the view; it checks
+    # the choice (an autosave validates the form with none set).
+    cover = SelectField("Cover image", validate_choice=False)
+    cover_image = FileField("Or upload a new cover", validators=[Optional()])
+    cover_alt = StringField(
+        "Cover description (alt text)",
+        validators=[Optional(), Length(max=ALT_MAX)],
+        description="What the picture shows, for people who cannot see it.",
+    )
     # Typed as text, year first: a date picker shows the browser's own
     # order (mm/dd/yyyy for many), never the site's zone.
     publish_at = DateTimeLocalField(
@@ -82,6 +90,15 @@ class UploadForm(FlaskForm):
         validators=[Optional(), Length(max=ALT_MAX)],
     )
     submit = SubmitField("Upload")
+
+
+class AltForm(FlaskForm):
+    """An image's alt text, given or changed after upload."""
+
+    alt = StringField(
+        "Description (alt text)", validators=[Optional(), Length(max=ALT_MAX)]
+    )
+    submit = SubmitField("Save description")
 
 
 class RoleForm(FlaskForm):

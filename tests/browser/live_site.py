@@ -21,6 +21,7 @@ from PIL import Image
 from blog import create_app
 from blog.articles.services import fields_of, save_article
 from blog.articles.uploads import save_upload
+from blog.demo.covers import SCENES, drawn
 from blog.extensions import db
 from blog.models import ArticleStatus, CommentStatus, Revision, Role
 from tests.conftest import stamp_migration_head, test_settings
@@ -92,7 +93,8 @@ ACCOUNTS = {
 
 def seed(app: Flask) -> Seeded:
     """The site every page type is checked on: articles in a category with
-    tags, a thread of replies with a pending comment, a draft, an image."""
+    tags, one with a cover, a thread of replies with a pending comment, a
+    draft, an image."""
     with app.app_context():
         users = {
             name: make_user(
@@ -105,6 +107,12 @@ def seed(app: Flask) -> Seeded:
         image.seek(0)
         upload = save_upload(
             stream=image, original_name="square.png", uploader=users["author"]
+        )
+        cover = save_upload(
+            stream=io.BytesIO(drawn(SCENES["why-feeds-still-matter"], seed="cover")),
+            original_name="ridges.jpg",
+            uploader=users["author"],
+            alt="Green ridges fading into a bright morning haze",
         )
         news, essays = make_category("News"), make_category("Essays")
         tags = [make_tag("python"), make_tag("writing")]
@@ -125,6 +133,7 @@ def seed(app: Flask) -> Seeded:
             summary="A dek that sums the article up in one sentence or two.",
             body_markdown=ARTICLE_BODY.replace("IMAGE", f"/uploads/{upload.filename}"),
             published_at=hours_ago(3),
+            cover=cover,
         )
         make_article(
             title="A draft nobody reads yet",

@@ -12,7 +12,7 @@
   const AUTOSAVE_AFTER_MS = 2000;
   const PREVIEW_AFTER_MS = 600;
   const WORDS_PER_MINUTE = 220;
-  const FIELDS = ["title", "slug", "category", "tags", "summary", "body", "publish_at"];
+  const FIELDS = ["title", "slug", "category", "tags", "summary", "body", "cover", "cover_alt", "publish_at"];
 
   const body = form.elements.body;
   const title = form.elements.title;
@@ -114,9 +114,11 @@
     say("Saving…");
     let response;
     try {
+      const data = new FormData(form);
+      data.delete("cover_image"); // images.js uploads a cover as it is chosen
       response = await fetch(autosaveUrl, {
         method: "POST",
-        body: new FormData(form),
+        body: data,
         headers: { Accept: "application/json" },
         credentials: "same-origin",
         redirect: "manual",
