@@ -116,6 +116,8 @@ def make_comment(article: Article, author: User, **overrides: object) -> Comment
         body_html=render_comment(body),
         **values,
     )
+    if comment.status is CommentStatus.VISIBLE and author is not None:
+        author.has_approved_comment = True  # as posting or approving it would
     return saved(comment)
 
 

@@ -24,9 +24,9 @@ from tests.factories import make_article, make_user
 
 
 def login_target(url: str) -> str:
-    """Where a link to the login page sends the reader back to."""
+    """Where a link to the login or registration page sends the reader back to."""
     parts = urlsplit(url)
-    assert parts.path == "/auth/login"
+    assert parts.path in ("/auth/login", "/auth/register")
     return parse_qs(parts.query)["next"][0]
 
 
@@ -93,7 +93,10 @@ def test_an_anonymous_reader_sees_a_log_in_link_and_gets_no_cookie(app, client) 
 
     section = comments_section(response.text)
     [link] = section.xpath(".//a[text()='Log in to comment']")
-    assert login_target(link.get("href")) == "/articles/talk"
+    [register] = section.xpath(".//a[text()='create an account']")
+    # Either way the reader comes back to the comment form.
+    assert login_target(link.get("href")) == "/articles/talk#comment-form"
+    assert login_target(register.get("href")) == "/articles/talk#comment-form"
     assert not section.xpath(".//form")
     assert "Set-Cookie" not in response.headers
 

@@ -8,6 +8,7 @@ import itertools
 import pytest
 from sqlalchemy import event, select
 
+from blog.comments.policy import trust_authors_of
 from blog.comments.services import post_comment, recount_comments
 from blog.errors import PermissionDenied
 from blog.extensions import db
@@ -45,6 +46,8 @@ def add_thread(article: Article, users: list[User], count: int, depth: int) -> N
         db.session.flush()
         parent = comment
     recount_comments([article.id])
+    visible = select(Comment).where(Comment.status == CommentStatus.VISIBLE)
+    trust_authors_of(db.session.scalars(visible).all())
     db.session.commit()
 
 

@@ -99,8 +99,7 @@ def test_the_article_shows_its_cover_sized_for_the_screen_without_layout_shift(
     assert source.get("sizes") == img.get("sizes")
     assert (img.get("width"), img.get("height")) == ("1200", "600")
     assert img.get("alt") == "A calm blue sea"
-    # The largest paint of the page: fetched first, never lazily.
-    assert img.get("fetchpriority") == "high"
+    # The largest paint of the page: never fetched lazily.
     assert img.get("loading") is None
     served = app.test_client().get(img.get("src"))
     assert (served.status_code, served.mimetype) == (200, "image/jpeg")
@@ -118,7 +117,7 @@ def test_listings_show_covers_as_thumbnails_lazily_after_the_first(
 
     images = page.xpath("//article[contains(@class, 'card')]//picture//img")
     assert len(images) == 2
-    assert images[0].get("fetchpriority") == "high"
+    assert images[0].get("loading") is None
     assert images[1].get("loading") == "lazy"
     # The article page describes it; beside the title it is decoration.
     assert {img.get("alt") for img in images} == {""}

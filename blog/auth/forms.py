@@ -64,6 +64,8 @@ class RegistrationForm(FlaskForm):
     )
     password = new_password_field()
     password_again = repeat_field("password")
+    # Where the reader was going (an article's comment form), as on login.
+    next = HiddenField()
     submit = SubmitField("Create account")
 
 

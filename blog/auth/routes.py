@@ -75,7 +75,7 @@ def registration_closed_page() -> tuple[str, int]:
 def register() -> Page:
     if not current_app.config["REGISTRATION_OPEN"]:
         return registration_closed_page()
-    form = RegistrationForm()
+    form = RegistrationForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         try:
             user = services.register_user(
@@ -88,7 +88,7 @@ def register() -> Page:
         else:
             sessions.log_in(user)
             flash(f"Welcome, {user.display_name}. Your account is ready.")
-            return redirect(url_for("articles.index"), code=303)
+            return redirect(safe_next_url(form.next.data), code=303)
     return render_template("auth/register.html", form=form), form_status()
 
 

@@ -15,9 +15,11 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from flask import render_template, request, url_for
+from flask_login import current_user
 
 from blog.cache import remembered
 from blog.comments.forms import CommentForm
+from blog.comments.policy import waiting_note
 from blog.comments.thread import build_thread
 from blog.extensions import db
 from blog.models import Article, Comment
@@ -62,6 +64,11 @@ def render_discussion(
         comment_error=comment_error,
         reply_target=reply_target.comment.id if reply_target else None,
         is_comment_moderator=can_moderate_article(viewer, article),
+        waiting_note=waiting_note(
+            article, viewer, has_approved_comment=current_user.has_approved_comment
+        )
+        if comment_form
+        else None,
         # Every Reply link starts with it: built once, not once per comment.
         article_path=url_for("articles.detail", slug=article.slug),
     )

@@ -10,14 +10,12 @@ take turns already).
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Iterable
 from datetime import timedelta
 
-from flask import current_app
-
 from blog.cache.version import bump_once
 from blog.comments.notifications import notify_new_comment
+from blog.comments.policy import initial_status, trust_authors_of
 from blog.database import write_transaction
 from blog.errors import Conflict, InvalidInput, PermissionDenied
 from blog.extensions import db
@@ -34,10 +32,6 @@ from blog.rendering import render_comment, without_control_characters
 
 # The same text from the same person within this time is a double post.
 DUPLICATE_WINDOW = timedelta(minutes=10)
-# A comment with more links than this waits for a moderator, whatever the policy.
-LINKS_BEFORE_REVIEW = 3
-# Bare addresses count too: spam pastes them whether or not they become links.
-LINK = re.compile(r"\b(?:https?://|www\.|mailto:)", re.IGNORECASE)
 BULK_MAX = 200
 
 
@@ -98,6 +92,8 @@ def post_comment(
         db.session.add(comment)
         db.session.flush()
         count_new_comment(comment)
+        if comment.status is CommentStatus.VISIBLE and not author.has_approved_comment:
+            trust_authors_of([comment])
     if comment.status is CommentStatus.VISIBLE:
         notify_new_comment(comment)
     return comment
@@ -124,30 +120,6 @@ def refuse_double_post(author: User, body: str) -> None:
     )
     if earlier is not None:
         raise InvalidInput("You already posted this.")
-
-
-def needs_review(body: str) -> bool:
-    return len(LINK.findall(body)) > LINKS_BEFORE_REVIEW
-
-
-def initial_status(article: Article, author: User, body: str) -> CommentStatus:
-    """Moderators of the article are trusted; link-heavy text always waits;
-    otherwise BLOG_COMMENT_MODERATION decides ("first": until a moderator
-    has approved one of the author's comments)."""
-    if can_moderate_article(author, article):
-        return CommentStatus.VISIBLE
-    if needs_review(body):
-        return CommentStatus.PENDING
-    policy = current_app.config["COMMENT_MODERATION"]
-    if policy == "none":
-        return CommentStatus.VISIBLE
-    if policy == "first" and has_approved_comment(author):
-        return CommentStatus.VISIBLE
-    return CommentStatus.PENDING
-
-
-def has_approved_comment(author: User) -> bool:
-    return bool(db.session.scalar(Comment.select_approved_by(author.id)))
 
 
 def edit_comment(*, comment: Comment, editor: User, body: str) -> Comment:
@@ -217,6 +189,7 @@ def moderate(
             comment.status = target
         db.session.flush()
         recount_comments({comment.article_id for comment in comments})
+        trust_authors_of(newly_visible)
     for comment in newly_visible:
         notify_new_comment(comment)
     return comments

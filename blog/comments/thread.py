@@ -54,6 +54,17 @@ class Thread:
     roots: list[CommentNode]
     nodes: dict[int, CommentNode]
 
+    @property
+    def shown_count(self) -> int:
+        """The comments this viewer reads (placeholders aside)."""
+        return sum(node.is_readable for node in self.nodes.values())
+
+    @property
+    def waiting_count(self) -> int:
+        """Of those, the ones awaiting moderation (their own, or a
+        moderator's queue)."""
+        return sum(node.is_readable and node.is_pending for node in self.nodes.values())
+
     def repliable(self, comment_id: int | None) -> CommentNode | None:
         node = self.nodes.get(comment_id) if comment_id is not None else None
         return node if node is not None and node.can_reply else None

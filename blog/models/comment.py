@@ -125,14 +125,6 @@ class Comment(PublicContent, Base):
         return same_text_statement()
 
     @classmethod
-    def select_approved_by(cls, author_id: int) -> Select[bool]:
-        """Whether the author has a comment a moderator let through."""
-        approved = select(cls.id).where(
-            cls.author_id == author_id, cls.status == CommentStatus.VISIBLE
-        )
-        return select(approved.exists())
-
-    @classmethod
     def select_article_ids(cls, ids: Iterable[int]) -> Select[int]:
         """The articles these comments are on."""
         return select(cls.article_id).where(cls.id.in_(list(ids))).distinct()

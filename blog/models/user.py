@@ -7,7 +7,7 @@ import hashlib
 from datetime import datetime
 
 from flask_login import AnonymousUserMixin, UserMixin
-from sqlalchemy import Enum, Select, String, func, select
+from sqlalchemy import Enum, Select, String, false, func, select
 from sqlalchemy.orm import Mapped, mapped_column, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -64,6 +64,12 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     # Opt-in: mail me when someone replies to my comment or comments on my article.
     notify_replies: Mapped[bool] = mapped_column(default=False)
+    # One of their comments has been shown (approved, or let through): under
+    # BLOG_COMMENT_MODERATION=first the rest are shown at once. Kept here so
+    # the comment form can say so with no query; never set back.
+    has_approved_comment: Mapped[bool] = mapped_column(
+        default=False, server_default=false()
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 

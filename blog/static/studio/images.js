@@ -26,6 +26,18 @@
     return Array.from(transfer.files).filter((file) => IMAGE_TYPES.includes(file.type));
   }
 
+  // The dialog's buttons close it with their value; Enter in the field uploads.
+  dialog.addEventListener("click", (event) => {
+    const button = event.target.closest("button[value]");
+    if (button) dialog.close(button.value);
+  });
+  altInput.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      dialog.close("upload");
+    }
+  });
+
   // Resolves with the description typed, or null when the author cancels.
   function askForDescription(file, suggested) {
     fileLabel.textContent = file.name ? "File: " + file.name : "A pasted image";
