@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app blog
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-browser-if-possible test-slow test-browser test-all lint typecheck security code-css hooks install install-test clean
+.PHONY: run test test-browser-if-possible test-slow test-browser screenshots test-all lint typecheck security code-css hooks install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ test-browser: install-test
 ## Write static/code.css, the colours of highlighted code, from the Pygments styles
 code-css: install
 	$(BIN)/python -c "from blog.rendering import code_css; print(code_css(), end='')" > blog/static/code.css
+
+## The README's screenshots (docs/screenshots/), from the demo content in headless Chromium
+screenshots: install-test
+	$(BIN)/python -m tests.browser.screenshots
 
 ## Everything CI runs on SQLite
 test-all: test test-slow

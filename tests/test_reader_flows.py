@@ -133,7 +133,8 @@ def test_a_reply_link_opens_the_reply_box_with_the_cursor_in_it(app, client_as) 
     )
     page = comments_section(reader.get(reply.get("href")).text)
 
-    assert reply.get("href").endswith("#reply-form")
+    # No fragment: Chromium skips autofocus on a page opened at one.
+    assert "#" not in reply.get("href")
     (box,) = page.xpath(".//form[@id='reply-form']//textarea")
     assert box.get("autofocus") is not None
     # The top form is not on the page meanwhile: one autofocus only.

@@ -8,10 +8,12 @@ import re
 
 from flask import Flask
 from flask.testing import FlaskClient
+from lxml import html
 from sqlalchemy import func, select
 
 from blog.extensions import db
 from blog.models import Role, UserSession
+from tests.conftest import log_in
 from tests.factories import PASSWORD, make_user
 
 ACCOUNT = "/auth/account"
@@ -195,3 +197,31 @@ def test_a_csrf_token_from_before_logout_is_refused(app_factory) -> None:
 
     assert response.status_code == 400
     assert "Changed" not in browser.get(ACCOUNT).text
+
+
+def test_the_account_page_names_each_browser_in_plain_words(app) -> None:
+    firefox = (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 "
+        "Firefox/133.0"
+    )
+    with app.app_context():
+        user = make_user(email="owner@example.com")
+    phone = app.test_client()
+    phone.environ_base["HTTP_USER_AGENT"] = firefox
+    log_in(phone, user)
+    script = app.test_client()
+    script.environ_base["HTTP_USER_AGENT"] = "\x00weird/agent"
+    log_in(script, user)
+
+    page = html.fromstring(phone.get("/auth/account").text)
+
+    sessions = [
+        item.text_content() for item in page.xpath("//ul[@class='sessions']/li")
+    ]
+    assert any(line.startswith("Firefox on Windows, since") for line in sessions), (
+        sessions
+    )
+    assert any(line.startswith("An unknown browser, since") for line in sessions), (
+        sessions
+    )
+    assert all("Mozilla/5.0" not in line for line in sessions)

@@ -168,6 +168,7 @@ def account_page(**forms: object) -> str:
         deleted_user_name=DELETED_USER_NAME,
         sessions=sessions.live_sessions(current_user),
         current_session=sessions.current_session_digest(),
+        describe_browser=sessions.describe_browser,
         logout_others_form=ButtonForm(formdata=None),
         **forms,
     )

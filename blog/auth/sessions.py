@@ -134,3 +134,18 @@ def keep_personal_pages_private(response: Response) -> Response:
     if session.get(SESSION_KEY):
         response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def describe_browser(user_agent: str) -> str:
+    """A session's browser as its owner knows it ("Firefox on Windows"), from
+    the User-Agent it logged in with; ua-parser knows the thousands of forms."""
+    from ua_parser import parse  # only the account page needs its rules
+
+    parsed = parse(user_agent or "")
+    browser = parsed.user_agent.family if parsed.user_agent else ""
+    system = parsed.os.family if parsed.os else ""
+    if browser and browser != "Other" and system and system != "Other":
+        return f"{browser} on {system}"
+    if browser and browser != "Other":
+        return browser
+    return "An unknown browser"
