@@ -13,9 +13,11 @@ from werkzeug.test import TestResponse
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
+# What each feed is served as: RSS and Atom as XML, which a browser shows
+# through the feed's stylesheet (application/rss+xml it shows as text).
 MEDIA_TYPES = {
-    "feed.xml": "application/rss+xml",
-    "atom.xml": "application/atom+xml",
+    "feed.xml": "application/xml",
+    "atom.xml": "application/xml",
     "feed.json": "application/feed+json",
 }
 # A strict parser: no recovery, no entities, no network.

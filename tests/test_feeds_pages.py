@@ -87,7 +87,21 @@ def test_the_subscribe_page_explains_feeds_to_newcomers(client) -> None:
     tree = html.fromstring(page.text)
     assert tree.xpath("//h1")[0].text_content() == "Subscribe"
     assert "feed reader" in page.text
-    assert "http://blog.test/feed.xml" in page.text
+    # Each address whole, in a labelled field to copy from (a Copy button
+    # is added by subscribe.js, an external script).
+    addresses = {
+        tree.xpath(f"//label[@for='{field.get('id')}']")[0].text: field.get("value")
+        for field in tree.xpath("//input[@class='copyable']")
+    }
+    assert addresses == {
+        "RSS": "http://blog.test/feed.xml",
+        "Atom": "http://blog.test/atom.xml",
+        "JSON Feed": "http://blog.test/feed.json",
+    }
+    copyable = tree.xpath("//input[@class='copyable']")
+    assert all(field.get("readonly") is not None for field in copyable)
+    scripts = [script.get("src", "").split("?")[0] for script in tree.xpath("//script")]
+    assert "/static/subscribe.js" in scripts
 
 
 def test_without_a_hub_feeds_name_none_and_nothing_is_pinged(app, client, site) -> None:

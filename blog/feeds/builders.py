@@ -35,6 +35,10 @@ MEDIA_TYPES = {
     "atom": "application/atom+xml",
     "json": "application/feed+json",
 }
+# What the feeds are served as. Chromium shows application/rss+xml as text
+# and applies a stylesheet only to an XML type; feed readers read the
+# document whatever its type (autodiscovery links keep the formats' own).
+SERVED_TYPES = {**MEDIA_TYPES, "rss": "application/xml", "atom": "application/xml"}
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,8 @@ class FeedInfo:
     author: Person
     hub_url: str = ""
     items: tuple[FeedItem, ...] = field(default_factory=tuple)
+    # The CSS stylesheet that shows the RSS or Atom feed in a browser.
+    stylesheet_url: str = ""
 
 
 def build_feed(format_name: str, info: FeedInfo) -> bytes:
@@ -221,7 +227,7 @@ def rss_document(info: FeedInfo) -> bytes:
         if item.image:
             image = item.image
             entry.enclosure(image.url, str(image.length), image.content_type)
-    return generator.rss_str(pretty=False)
+    return with_stylesheet(generator.rss_str(pretty=False), info.stylesheet_url)
 
 
 def atom_document(info: FeedInfo) -> bytes:
@@ -233,7 +239,17 @@ def atom_document(info: FeedInfo) -> bytes:
         entry = add_entry(generator, item)
         entry.author([person_fields(author) for author in item.authors])
         entry.cover.image = item.image
-    return generator.atom_str(pretty=False)
+    return with_stylesheet(generator.atom_str(pretty=False), info.stylesheet_url)
+
+
+def with_stylesheet(document: bytes, url: str) -> bytes:
+    """The document with an xml-stylesheet instruction after its XML
+    declaration, the one place it may go."""
+    if not url:
+        return document
+    declaration, newline, rest = document.partition(b"\n")
+    instruction = f'<?xml-stylesheet type="text/css" href="{html.escape(url)}"?>'
+    return declaration + newline + instruction.encode() + b"\n" + rest
 
 
 def json_document(info: FeedInfo) -> bytes:

@@ -11,6 +11,7 @@ from flask import current_app
 
 from blog.articles.images import shared_image_of
 from blog.articles.uploads import file_size
+from blog.assets import asset_url
 from blog.extensions import db
 from blog.feeds.builders import FeedImage, FeedInfo, FeedItem, Label, Person
 from blog.feeds.content import absolute_links
@@ -93,6 +94,7 @@ def article_feed(
         author=author,
         hub_url=hub_url(),
         items=tuple(article_item(article) for article in articles(validators.item_ids)),
+        stylesheet_url=asset_url("feed.css"),
     )
 
 
@@ -165,6 +167,7 @@ def comment_feed(
         author=Person(site_name()),
         hub_url=hub_url(),
         items=tuple(comment_item(comment) for comment in comments(validators.item_ids)),
+        stylesheet_url=asset_url("feed.css"),
     )
 
 

@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from blog.articles.signals import public_article_changed
 from blog.cache import public_feed, public_page
 from blog.cache.memo import FINGERPRINT
-from blog.feeds.builders import MEDIA_TYPES, FeedInfo, build_feed
+from blog.feeds.builders import SERVED_TYPES, FeedInfo, build_feed
 from blog.feeds.items import article_feed, comment_feed, hub_url, site_name
 from blog.feeds.links import FEED_FILES, SCOPE_KINDS, comment_feed_links, feed_links
 from blog.feeds.queries import ArticleScope, CommentScope
@@ -171,7 +171,9 @@ def serve(
 
     def full_response() -> Response:
         body = build_feed(format_name, describe())
-        return Response(body, content_type=f"{MEDIA_TYPES[format_name]}; charset=utf-8")
+        return Response(
+            body, content_type=f"{SERVED_TYPES[format_name]}; charset=utf-8"
+        )
 
     return conditional_response(
         validators.etag, validators.last_modified, full_response
