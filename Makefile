@@ -82,11 +82,15 @@ clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .coverage
 
 # The benchmark (bench/): see docs/performance.md.
-.PHONY: bench bench-cluster
+.PHONY: bench bench-cluster lighthouse
 
 ## Load the blog (SQLite; ARGS="--db postgres --with-wordpress --with-ghost --runs 3 --duration 10")
 bench: install
 	$(BIN)/python -m bench.run $(ARGS)
+
+## Lighthouse (npm lighthouse 12.2.3, Debian's Chromium): home and an article with a cover, mobile and desktop
+lighthouse: install-test
+	$(BIN)/python -m bench.lighthouse
 
 ## Two blog instances behind nginx on PostgreSQL + Redis: throughput and consistency checks
 bench-cluster: install

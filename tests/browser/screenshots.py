@@ -43,8 +43,8 @@ PHONE = {"width": 360, "height": 780}
 
 @contextmanager
 def demo_site(folder: Path) -> Iterator[tuple[str, str, str, int]]:
-    """(base URL, the demo author's password, the most discussed article's
-    slug and id), served until the block ends."""
+    """(base URL, the demo author's password, the slug and id of the most
+    discussed article with a cover), served until the block ends."""
     url = f"http://127.0.0.1:{free_port()}"
     environment = {
         **os.environ,
@@ -61,8 +61,10 @@ def demo_site(folder: Path) -> Iterator[tuple[str, str, str, int]]:
         with app.app_context():
             upgrade()
             demo = load_demo()
+            # The most discussed of the articles with a cover.
             slug, article_id = db.session.execute(
                 select(Article.slug, Article.id)
+                .where(Article.cover_id.is_not(None))
                 .order_by(Article.comment_count.desc())
                 .limit(1)
             ).one()
