@@ -37,8 +37,8 @@ def install() -> None:
     if LIGHTHOUSE.exists():
         return
     INSTALL.mkdir(parents=True, exist_ok=True)
-    subprocess.run(  # nosec B603 B607 # npm from PATH, our arguments
-        ["npm", "install", "--prefix", str(INSTALL), "--no-audit", "--no-fund",
+    subprocess.run(  # nosec B603 B607 # noqa: S603 # npm from PATH, our arguments
+        ["npm", "install",  # noqa: S607 "--prefix", str(INSTALL), "--no-audit", "--no-fund",
          "--save-exact", f"lighthouse@{VERSION}"],
         check=True,
         env={**os.environ, "PUPPETEER_SKIP_DOWNLOAD": "1"},
@@ -57,7 +57,7 @@ def audit(url: str, form_factor: str, report: Path) -> dict[str, Any]:
     ]
     if form_factor == "desktop":
         command.append("--preset=desktop")
-    subprocess.run(  # nosec B603 # our own command line
+    subprocess.run(  # nosec B603 # noqa: S603 # our own command line
         command, check=True, env={**os.environ, "CHROME_PATH": CHROMIUM}
     )
     return dict(json.loads(report.read_text()))
