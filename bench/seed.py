@@ -44,10 +44,10 @@ from blog.models import (
     User,
 )
 from blog.rendering import (
-    first_paragraph_text,
     plain_text_of,
     render_article,
     render_comment,
+    summary_of,
 )
 from blog.slugs import make_slug
 
@@ -293,7 +293,7 @@ def new_article(
     return Article(
         slug=slug,
         title=title,
-        summary=first_paragraph_text(markdown),
+        summary=summary_of(body_html),
         body_markdown=markdown,
         body_html=body_html,
         body_text=plain_text_of(body_html),
