@@ -24,6 +24,7 @@ from blog.database import write_transaction
 from blog.extensions import db, login_manager
 from blog.models import User, utcnow
 from blog.models.session import USER_AGENT_MAX, UserSession, token_digest
+from blog.rendering import without_control_characters
 
 # A session without "remember me" also ends when the browser closes.
 SESSION_LIFETIME = timedelta(days=7)
@@ -110,7 +111,10 @@ def new_session(user: User, *, remember: bool) -> str:
                 user_id=user.id,
                 token_digest=token_digest(token),
                 remembered=remember,
-                user_agent=request.user_agent.string[:USER_AGENT_MAX],
+                # A client sends what it likes: PostgreSQL refuses NUL in text.
+                user_agent=without_control_characters(request.user_agent.string)[
+                    :USER_AGENT_MAX
+                ],
                 expires_at=utcnow() + lifetime,
             )
         )
