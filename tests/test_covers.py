@@ -333,3 +333,22 @@ def test_a_refused_description_says_why_and_keeps_the_old_one(app, client_as) ->
     assert "No description was sent." in nothing_sent.text
     with app.app_context():
         assert db.session.get(Upload, image_id).alt == "Sea"
+
+
+def test_a_cover_sent_with_preview_is_kept_for_the_save_that_follows(
+    app, client_as
+) -> None:
+    author_client, _ = client_as(Role.AUTHOR)
+    form = editor_form(preview="1", cover_alt="Sea")
+    form["cover_image"] = (io.BytesIO(jpeg_bytes()), "sea.jpg")
+
+    preview = author_client.post(
+        "/studio/articles/new", data=form, content_type="multipart/form-data"
+    )
+
+    assert preview.status_code == 200
+    (selected,) = html.fromstring(preview.data).xpath(
+        "//select[@name='cover']/option[@selected]"
+    )
+    with app.app_context():
+        assert selected.get("value") == str(db.session.scalar(db.select(Upload.id)))

@@ -127,6 +127,7 @@ def handle_editor(form: ArticleForm, *, article: Article | None) -> Page:
             keep_sent_cover(form)
         return editor_page(form, article), 400 if request.method == "POST" else 200
     if form.preview.data:
+        keep_sent_cover(form)
         return editor_page(form, article, preview=render_article(text_of(form.body)))
     try:
         article = services.save_article(
