@@ -9,6 +9,7 @@ outside the one write path, the core package importing its satellites.
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 from pathlib import Path
 
@@ -105,3 +106,18 @@ def test_flask_caching_keeps_the_backend_where_we_read_it(app) -> None:
         assert backend_of(app) is cache.cache
     assert isinstance(backend_of(app), BoundedCache)
     assert isinstance(backend_of(app), BaseCache)
+
+
+# --- The bench, which CI does not run -------------------------------------------
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+@pytest.mark.parametrize(
+    "module",
+    sorted(path.stem for path in BENCH.glob("*.py") if path.stem != "__init__"),
+)
+def test_every_bench_module_still_imports(module: str) -> None:
+    """make bench is run by hand: a name it imports from blog/ and that a
+    change removed (first_paragraph_text, once) breaks it silently."""
+    importlib.import_module(f"bench.{module}")
