@@ -39,9 +39,10 @@
   });
 
   // Resolves with the description typed, or null when the author cancels.
-  function askForDescription(file, suggested) {
+  function askForDescription(file, action) {
     fileLabel.textContent = file.name ? "File: " + file.name : "A pasted image";
-    altInput.value = suggested || "";
+    dialog.querySelector("button[value=upload]").textContent = action;
+    altInput.value = "";
     dialog.returnValue = "";
     return new Promise((resolve) => {
       dialog.addEventListener(
@@ -108,7 +109,7 @@
     // Where the cursor was when the image came: typing may go on meanwhile.
     let position = body.selectionStart;
     for (const file of files) {
-      const description = await askForDescription(file, "");
+      const description = await askForDescription(file, "Upload and insert");
       if (description === null) continue;
       const answer = await upload(file, description);
       if (!answer) return;
@@ -148,7 +149,7 @@
     if (!file) return;
     let description = form.elements.cover_alt.value.trim();
     if (!description) {
-      description = await askForDescription(file, "");
+      description = await askForDescription(file, "Upload as the cover");
       if (description === null) {
         coverFile.value = "";
         return;
