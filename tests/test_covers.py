@@ -39,6 +39,15 @@ def publish_with_cover(client, **fields: object):
     )
 
 
+def drop_image(client, alt: str, data: bytes | None = None, name: str = "sea.jpg"):  # noqa: ANN201
+    """An image sent as the editor's script sends one dropped into the text."""
+    return client.post(
+        "/studio/uploads/insert",
+        data={"image": (io.BytesIO(data or jpeg_bytes()), name), "alt": alt},
+        content_type="multipart/form-data",
+    )
+
+
 def the_article(app) -> Article:
     with app.app_context():
         article = db.session.scalar(db.select(Article))
@@ -167,11 +176,7 @@ def test_a_cover_without_its_own_text_uses_the_images_description(
     app, client_as
 ) -> None:
     author_client, _ = client_as(Role.AUTHOR)
-    uploaded = author_client.post(
-        "/studio/uploads/insert",
-        data={"image": (io.BytesIO(jpeg_bytes()), "sea.jpg"), "alt": "Waves at noon"},
-        content_type="multipart/form-data",
-    ).get_json()
+    uploaded = drop_image(author_client, "Waves at noon").get_json()
 
     author_client.post(
         "/studio/articles/new",
@@ -195,11 +200,7 @@ def test_a_cover_without_its_own_text_uses_the_images_description(
 def test_an_author_cannot_take_another_authors_image(app, client_as) -> None:
     owner_client, _ = client_as(Role.AUTHOR)
     other_client, _ = client_as(Role.AUTHOR)
-    theirs = owner_client.post(
-        "/studio/uploads/insert",
-        data={"image": (io.BytesIO(jpeg_bytes()), "sea.jpg"), "alt": "Mine"},
-        content_type="multipart/form-data",
-    ).get_json()["id"]
+    theirs = drop_image(owner_client, "Mine").get_json()["id"]
 
     for cover in (str(theirs), "99999", "²", "9" * 30, "-1", "1 OR 1=1"):
         response = other_client.post(
@@ -220,11 +221,7 @@ def test_an_author_cannot_take_another_authors_image(app, client_as) -> None:
 def test_an_editor_may_use_any_image_and_the_author_keeps_it(app, client_as) -> None:
     author_client, _ = client_as(Role.AUTHOR)
     editor_client, _ = client_as(Role.EDITOR)
-    image_id = editor_client.post(
-        "/studio/uploads/insert",
-        data={"image": (io.BytesIO(jpeg_bytes()), "sea.jpg"), "alt": "Sea"},
-        content_type="multipart/form-data",
-    ).get_json()["id"]
+    image_id = drop_image(editor_client, "Sea").get_json()["id"]
     author_client.post("/studio/articles/new", data=editor_form(save="1"))
     article_id = the_article(app).id
 
@@ -281,11 +278,7 @@ def test_an_image_dropped_in_the_editor_comes_back_as_markdown_with_its_alt(
 def test_a_refused_drop_answers_json_with_the_reason(client_as) -> None:
     author_client, _ = client_as(Role.AUTHOR)
 
-    refused = author_client.post(
-        "/studio/uploads/insert",
-        data={"image": (io.BytesIO(b"not an image"), "x.png"), "alt": "x"},
-        content_type="multipart/form-data",
-    )
+    refused = drop_image(author_client, "x", data=b"not an image", name="x.png")
     missing = author_client.post("/studio/uploads/insert", data={"alt": "x"})
 
     assert refused.status_code == 400
@@ -296,11 +289,7 @@ def test_a_refused_drop_answers_json_with_the_reason(client_as) -> None:
 
 def test_readers_cannot_upload(client_as) -> None:
     reader_client, _ = client_as(Role.READER)
-    response = reader_client.post(
-        "/studio/uploads/insert",
-        data={"image": (io.BytesIO(jpeg_bytes()), "sea.jpg"), "alt": "x"},
-        content_type="multipart/form-data",
-    )
+    response = drop_image(reader_client, "x")
     assert response.status_code == 403
 
 
@@ -316,11 +305,7 @@ def test_an_article_without_a_cover_offers_none(app) -> None:
 
 def test_a_refused_description_says_why_and_keeps_the_old_one(app, client_as) -> None:
     author_client, _ = client_as(Role.AUTHOR)
-    image_id = author_client.post(
-        "/studio/uploads/insert",
-        data={"image": (io.BytesIO(jpeg_bytes()), "sea.jpg"), "alt": "Sea"},
-        content_type="multipart/form-data",
-    ).get_json()["id"]
+    image_id = drop_image(author_client, "Sea").get_json()["id"]
 
     too_long = author_client.post(
         f"/studio/uploads/{image_id}/alt", data={f"upload-{image_id}-alt": "x" * 201}

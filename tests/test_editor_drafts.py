@@ -265,6 +265,7 @@ def test_the_editor_script_is_a_file_of_ours(client_as) -> None:
 
     scripts = tree.xpath("//script")
     assert [script.get("src", "").split("?")[0] for script in scripts] == [
+        "/static/studio/post.js",
         "/static/studio/editor.js",
         "/static/studio/images.js",
     ]

@@ -112,35 +112,20 @@
     if (!title.value.trim() && !body.value.trim()) return;
     const sent = snapshot();
     say("Saving…");
-    let response;
-    try {
-      const data = new FormData(form);
-      data.delete("cover_image"); // images.js uploads a cover as it is chosen
-      response = await fetch(autosaveUrl, {
-        method: "POST",
-        body: data,
-        headers: { Accept: "application/json" },
-        credentials: "same-origin",
-        redirect: "manual",
-      });
-    } catch (error) {
-      say("Not saved: no connection. Your text is kept in this browser.", true);
+    const data = new FormData(form);
+    data.delete("cover_image"); // images.js uploads a cover as it is chosen
+    const result = await window.studioPost(autosaveUrl, data);
+    const failures = {
+      offline: "no connection",
+      expired: "your session ended. Log in again in another tab; your text is kept in this browser",
+      refused: result.reason || "the server refused it",
+    };
+    if (result.outcome !== "ok") {
+      const kept = result.outcome === "expired" ? "" : ". Your text is kept in this browser";
+      say("Not saved: " + failures[result.outcome] + kept + ".", true);
       return;
     }
-    if (response.type === "opaqueredirect" || response.status === 401) {
-      say("Not saved: your session ended. Log in again in another tab; your text is kept in this browser.", true);
-      return;
-    }
-    let answer = {};
-    try {
-      answer = await response.json();
-    } catch (error) {
-      answer = {};
-    }
-    if (!response.ok) {
-      say("Not saved: " + (answer.message || answer.error || "the server refused it") + ". Your text is kept in this browser.", true);
-      return;
-    }
+    const answer = result.answer;
     savedText = sent;
     form.dataset.savedAt = answer.saved_at_iso;
     if (snapshot() === sent) forgetLocally();
@@ -174,22 +159,12 @@
     const token = form.elements.csrf_token;
     if (token) data.append("csrf_token", token.value);
     previewBody.parentElement.setAttribute("aria-busy", "true");
-    try {
-      const response = await fetch(form.dataset.previewUrl, {
-        method: "POST",
-        body: data,
-        headers: { Accept: "application/json" },
-        credentials: "same-origin",
-        redirect: "manual",
-      });
-      if (!response.ok) return;
-      const answer = await response.json();
+    const result = await window.studioPost(form.dataset.previewUrl, data);
+    previewBody.parentElement.setAttribute("aria-busy", "false");
+    // Otherwise the preview waits for the next change.
+    if (result.outcome === "ok") {
       // Sanitised by the server (blog.rendering.render_article), as saved.
-      previewBody.innerHTML = answer.html;
-    } catch (error) {
-      // The preview waits for the next change.
-    } finally {
-      previewBody.parentElement.setAttribute("aria-busy", "false");
+      previewBody.innerHTML = result.answer.html;
     }
   }
 

@@ -63,36 +63,18 @@
     data.append("image", file, file.name || "pasted-image." + file.type.split("/")[1]);
     data.append("alt", description);
     say("Uploading the image…");
-    let response;
-    try {
-      response = await fetch(form.dataset.uploadUrl, {
-        method: "POST",
-        body: data,
-        headers: { Accept: "application/json" },
-        credentials: "same-origin",
-        redirect: "manual",
-      });
-    } catch (error) {
-      say("The image was not uploaded: no connection. Try again.", true);
-      return null;
-    }
-    if (response.type === "opaqueredirect" || response.status === 401) {
-      say("The image was not uploaded: your session ended. Log in again in another tab, then drop it again.", true);
-      return null;
-    }
-    let answer = {};
-    try {
-      answer = await response.json();
-    } catch (error) {
-      answer = {};
-    }
-    if (!response.ok) {
-      const reason = response.status === 413 ? "it is too large" : answer.error || "the server refused it";
-      say("The image was not uploaded: " + reason, true);
+    const result = await window.studioPost(form.dataset.uploadUrl, data);
+    const failures = {
+      offline: "no connection. Try again.",
+      expired: "your session ended. Log in again in another tab, then drop it again.",
+      refused: result.reason || "the server refused it",
+    };
+    if (result.outcome !== "ok") {
+      say("The image was not uploaded: " + failures[result.outcome], true);
       return null;
     }
     say("Image uploaded");
-    return answer;
+    return result.answer;
   }
 
   // The Markdown on a paragraph of its own, at `position` in the text.
