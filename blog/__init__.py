@@ -19,6 +19,7 @@ from blog import (
     inputs,
     requestlog,
     security,
+    site_settings,
     templating,
 )
 from blog.config import load_config
@@ -39,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
     )
     load_config(app, test_config)
+    site_settings.init_app(app, from_instance_file=test_config is None)
     configure_logging(app)
 
     db.init_app(app)

@@ -8,8 +8,9 @@ with the current file and `no-cache`, so it is never kept under a wrong name.
 Fonts are named by version and referenced from the stylesheet without a
 digest: they are kept for a year too (give a changed font a new name).
 
-The owner's accent colour (BLOG_ACCENT_COLOR) comes as /theme.css, a few
-custom properties after site.css, only when it differs from the default.
+The owner's accent colour (the studio's settings or BLOG_ACCENT_COLOR) comes
+as /theme.css, a few custom properties after site.css, only when it differs
+from the default.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from flask import Blueprint, Flask, Response, current_app, request, url_for
 
 from blog.cache import not_cached
 from blog.colors import DARK_BACKGROUND, DEFAULT_ACCENT, Accent
+from blog.site_settings import current_site
 
 YEAR = 365 * 24 * 3600
 IMMUTABLE = f"public, max-age={YEAR}, immutable"
@@ -67,8 +69,7 @@ def cache_fingerprinted_files(response: Response) -> Response:
 
 
 def site_accent() -> Accent:
-    accent: Accent = current_app.config["ACCENT"]
-    return accent
+    return current_site().accent
 
 
 def theme_url() -> str | None:

@@ -38,6 +38,8 @@ class DefaultConfig:
     SITE_URL = "http://127.0.0.1:5000"
     # IANA time zone in which pages show times and authors schedule articles.
     TIMEZONE = "UTC"
+    # The language pages are written in (<html lang>, feeds).
+    LANGUAGE = "en"
     # SQLAlchemy URL; empty = a SQLite file blog.sqlite in the instance folder.
     DATABASE_URL = ""
     # Seconds a write waits for a lock before the user gets a 503 with their
@@ -151,6 +153,7 @@ INTEGER_SETTINGS = (
     "PROXY_COUNT",
 )
 STRING_SETTINGS = (
+    "LANGUAGE",
     "SITE_NAME",
     "SITE_TAGLINE",
     "SITE_DESCRIPTION",

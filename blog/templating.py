@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, url_for
 
 from blog.articles.images import picture_of, shared_image_of
+from blog.articles.links import article_path, article_url
 from blog.http import absolute_url
 from blog.models import Role
 from blog.models.search import SEARCH_QUERY_MAX
 from blog.rendering import word_count
+from blog.site_settings import current_site
 
 WORDS_PER_MINUTE = 220
 
@@ -26,6 +27,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["canonical_url"] = canonical_url
     app.jinja_env.globals["absolute_url"] = absolute_url
     app.jinja_env.globals["picture_of"] = picture_of
+    app.jinja_env.globals["article_path"] = article_path
+    app.jinja_env.globals["article_url"] = article_url
     app.jinja_env.globals["shared_image_of"] = shared_image_of
     app.jinja_env.globals["SEARCH_QUERY_MAX"] = SEARCH_QUERY_MAX
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -34,14 +37,7 @@ def init_app(app: Flask) -> None:
 
 
 def site_zone() -> ZoneInfo:
-    return zone_named(current_app.config["TIMEZONE"])
-
-
-@functools.cache
-def zone_named(name: str) -> ZoneInfo:
-    """ZoneInfo keeps its own cache, behind a lock and a weak reference: a
-    page with 200 comments asked it 400 times."""
-    return ZoneInfo(name)
+    return current_site().zone
 
 
 def localtime(moment: datetime | None, pattern: str = "%-d %B %Y") -> str:

@@ -14,7 +14,17 @@ from sqlalchemy import select
 from blog.articles.services import ArticleFields, fields_of, save_article
 from blog.cache.rules import cacheable_endpoints
 from blog.extensions import db
-from blog.models import Article, Autosave, Upload, User, UserSession, utcnow
+from blog.models import (
+    Article,
+    ArticleKind,
+    Autosave,
+    MenuItem,
+    SiteSettings,
+    Upload,
+    User,
+    UserSession,
+    utcnow,
+)
 from tests.factories import (
     make_article,
     make_category,
@@ -29,8 +39,9 @@ QUERY_STRINGS = {"articles.search": f"q={SEARCH_WORD}"}
 
 
 def add_small_site(app: Flask) -> Flask:
-    """One author, reader, article, category, tag, comment, revision, old
-    address, cover image, session and unsaved editor text."""
+    """One author, reader, article, page, category, tag, comment, revision,
+    old address, cover image, session, unsaved editor text and the owner's
+    settings, with a logo and an icon."""
     with app.app_context():
         author = make_user(display_name="Ada Author", slug="ada", role="author")
         reader = make_user(display_name="Rex Reader", slug="rex")
@@ -44,6 +55,16 @@ def add_small_site(app: Flask) -> Flask:
             summary="A keeper of the light.",
         )
         make_comment(article, reader, body_markdown="Lovely piece.")
+        about = make_article(
+            title="About the keepers",
+            slug="about",
+            kind=ArticleKind.PAGE,
+            author=author,
+            comments_open=False,
+        )
+        db.session.add(
+            MenuItem(menu="header", label="About us", target="page", article=about)
+        )
         # An edit leaves a revision and the old address's redirect.
         fields: ArticleFields = fields_of(article)
         fields.slug, fields.body_markdown = "the-keeper", "New text.\n"
@@ -67,6 +88,31 @@ def add_small_site(app: Flask) -> Flask:
             alt="A lighthouse at dusk",
             uploader=author,
         )
+        icon = Upload(
+            filename="icon.png",
+            original_name="icon.png",
+            content_type="image/png",
+            size=10,
+            width=512,
+            height=512,
+            square_sizes=[32, 180, 192, 512],
+            uploader=author,
+        )
+        db.session.add(
+            SiteSettings(
+                id=1,
+                title="The Small Site",
+                tagline="Small and kept",
+                description="A site with one of everything.",
+                accent_color="#1f5bb8",
+                language="en",
+                timezone="Europe/Paris",
+                comment_moderation="first",
+                registration_open=True,
+                logo=article.cover,
+                icon=icon,
+            )
+        )
         db.session.add(
             Autosave(
                 user_id=author.id,
@@ -82,8 +128,8 @@ def public_urls(app: Flask) -> Iterator[str]:
     """Every public endpoint filled with every value the site could give its
     arguments; the caller keeps those that answer 200."""
     with app.app_context():
-        article = db.session.scalars(select(Article)).one()
-        slugs = [article.slug, *db.session.scalars(select(User.slug))]
+        article, page = db.session.scalars(select(Article).order_by(Article.kind))
+        slugs = [article.slug, page.slug, *db.session.scalars(select(User.slug))]
         slugs += [article.category.slug, *(tag.slug for tag in article.tags)]
     published = article.published_at
     values = {"slug": slugs, "year": [published.year], "month": [published.month]}

@@ -109,6 +109,7 @@ def url_arguments(app) -> dict[str, object]:
             "article_id": article.id,
             "comment_id": comment.id,
             "token": make_reset_token(db.session.get(User, reader.id)),
+            "menu": "header",
         }
 
 

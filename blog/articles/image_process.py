@@ -12,10 +12,15 @@ It also makes the smaller copies pages serve through srcset: each of
 VARIANT_WIDTHS under the image's width (and the image's own width, capped at
 the largest), as WebP and, except for GIFs, in the image's own format.
 
-Usage: python image_process.py MAX_PIXELS MAX_DECODED_BYTES MEMORY_LIMIT_BYTES
-Exit status 0 with {"format", "width", "height", "variants", "sizes"} then
-the bytes to store: the image, then each variant's WebP and own-format copy,
-their lengths in "sizes"; exit status 2 with {"error": message for the author}.
+Asked for SQUARES (a comma-separated list of sizes), it also makes square
+PNGs cropped from the image's centre, for avatars and the site's icon; when
+32 is among them, a favicon.ico (16, 32 and 48 px) too.
+
+Usage: python image_process.py MAX_PIXELS MAX_DECODED_BYTES MEMORY_LIMIT_BYTES [SQUARES]
+Exit status 0 with {"format", "width", "height", "variants", "squares",
+"sizes"} then the bytes to store: the image, then each variant's WebP and
+own-format copy, then each square (then the .ico), their lengths in "sizes";
+exit status 2 with {"error": message for the author}.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import json
 import resource
 import sys
 import warnings
+from collections.abc import Sequence
 from io import BytesIO
 from typing import Any
 
@@ -46,6 +52,7 @@ WIDE_MODES = {"I", "I;16", "I;16B", "I;16L", "I;16N", "F"}
 VARIANT_WIDTHS = (480, 800, 1200, 1600)
 VARIANT_QUALITY = 80
 ORIENTATION_TAG = 0x0112
+ICO_SIZES = ((16, 16), (32, 32), (48, 48))
 
 
 class Refused(Exception):
@@ -54,10 +61,11 @@ class Refused(Exception):
 
 def main(argv: list[str]) -> int:
     max_pixels, max_decoded_bytes, memory_limit = (int(value) for value in argv[1:4])
+    squares = [int(size) for size in argv[4].split(",")] if len(argv) > 4 else []
     resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     data = sys.stdin.buffer.read()
     try:
-        result, output = process(data, max_pixels, max_decoded_bytes)
+        result, output = process(data, max_pixels, max_decoded_bytes, squares)
     except MemoryError:
         return refuse("This image needs more memory to process than the blog allows.")
     except Refused as refusal:
@@ -72,7 +80,7 @@ def refuse(message: str) -> int:
 
 
 def process(
-    data: bytes, max_pixels: int, max_decoded_bytes: int
+    data: bytes, max_pixels: int, max_decoded_bytes: int, squares: Sequence[int] = ()
 ) -> tuple[dict[str, Any], list[bytes]]:
     from PIL import Image, UnidentifiedImageError
 
@@ -87,6 +95,7 @@ def process(
                 width, height = upright_size(image)
                 image_format = image.format
                 variants = resized_copies(image)
+                square_files = square_copies(image, squares)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise Refused("This image has too many pixels.") from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
@@ -95,11 +104,13 @@ def process(
     files = [output]
     for variant_width in widths:
         files.extend(variants[variant_width])
+    files.extend(square_files)
     result = {
         "format": image_format,
         "width": width,
         "height": height,
         "variants": widths,
+        "squares": squares,
         "sizes": [len(file) for file in files],
     }
     return result, files
@@ -130,6 +141,29 @@ def resized_copies(image: Any) -> dict[int, list[bytes]]:
         # At full width the own-format copy is the image itself.
         if image.format != "GIF" and variant_width < width:
             copies[variant_width].append(encoded(resized, image.format))
+    return copies
+
+
+def square_copies(image: Any, sizes: Sequence[int]) -> list[bytes]:
+    """PNGs of each size, cropped square from the image's centre (its first
+    frame, if animated), then an .ico when 32 px is asked for."""
+    from PIL import ImageOps
+
+    if not sizes:
+        return []
+    image.seek(0)
+    upright = upright_8_bit(image).convert("RGBA")
+    side = min(upright.size)
+    square = ImageOps.fit(upright, (side, side), centering=(0.5, 0.5))
+    copies = []
+    for size in sizes:
+        copies.append(encoded(square.resize((size, size), reducing_gap=3.0), "PNG"))
+    if 32 in sizes:
+        output = BytesIO()
+        square.resize((48, 48), reducing_gap=3.0).save(
+            output, format="ICO", sizes=ICO_SIZES
+        )
+        copies.append(output.getvalue())
     return copies
 
 

@@ -6,19 +6,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import frontmatter
 import yaml
-from flask import current_app
 
 from blog.articles.services import ArticleFields, save_article
 from blog.auth.services import find_or_add_author
 from blog.database import write_transaction
 from blog.errors import InvalidInput
 from blog.extensions import db
-from blog.models import Article, ArticleStatus, utcnow
+from blog.models import Article, ArticleKind, ArticleStatus, utcnow
 from blog.models.article import SLUG_MAX
+from blog.site_settings import current_site
 from blog.slugs import make_slug
 
 DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
@@ -51,6 +50,10 @@ def import_post(meta: dict[str, Any], body: str) -> ImportOutcome:
         raise InvalidInput("the file has no article text after the front matter")
     slug = text_value(meta, "slug", required=False) or make_slug(title, SLUG_MAX)
     existing = db.session.scalar(Article.select_by_slug(slug))
+    kind = kind_value(meta.get("type"))
+    if existing is not None and existing.kind is not kind:
+        held = "a page" if existing.is_page else "an article"
+        raise InvalidInput(f"the slug {slug!r} is {held}: its type cannot change")
     published_at = publication_time(meta.get("date"), existing)
     fields = ArticleFields(
         title=title,
@@ -61,6 +64,9 @@ def import_post(meta: dict[str, Any], body: str) -> ImportOutcome:
         tag_names=tag_list(meta.get("tags")),
         status=status_value(meta.get("status")),
         published_at=published_at,
+        kind=kind,
+        # A page takes no comments unless its author opens them.
+        comments_open=kind is ArticleKind.ARTICLE,
     )
     if existing is None and published_at <= utcnow():
         # A new import of an old article was not "updated" when it was imported.
@@ -96,6 +102,18 @@ def tag_list(value: Any) -> list[str]:
     raise InvalidInput("the front matter's tags must be a list or comma-separated")
 
 
+def kind_value(value: Any) -> ArticleKind:
+    """`type: page` makes a standalone page; anything else is refused."""
+    if value is None:
+        return ArticleKind.ARTICLE
+    try:
+        return ArticleKind(str(value).strip().lower())
+    except ValueError as error:
+        raise InvalidInput(
+            f"the front matter's type {value!r} is not article or page"
+        ) from error
+
+
 def status_value(value: Any) -> ArticleStatus:
     if value is None:
         return ArticleStatus.PUBLISHED
@@ -112,7 +130,7 @@ def publication_time(value: Any, existing: Article | None) -> datetime:
     article keeps its time and a new one is published now."""
     if value is None:
         return existing.published_at if existing and existing.published_at else utcnow()
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    zone = current_site().zone
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, date):

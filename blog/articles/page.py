@@ -75,7 +75,8 @@ class ArticlePage:
         # The page's loader leaves the body unread (tens of KB that most
         # requests never show); load its three columns in one query.
         db.session.refresh(article, ["body_markdown", "body_html", "body_text"])
-        older, newer = neighbours(article) if article.is_published() else (None, None)
+        listed = article.is_published() and not article.is_page
+        older, newer = neighbours(article) if listed else (None, None)
         return PublicPart(
             head=render_template("articles/_head.html", article=article),
             main=render_template(
@@ -84,8 +85,13 @@ class ArticlePage:
         )
 
     def personal_part(self, **state: Any) -> str:
+        """The discussion; none on a page that takes no comments and has
+        none (pages take none unless switched on)."""
+        article = self.article
+        if article.is_page and not article.comments_open and not article.comment_count:
+            return ""
         render: PersonalPart | None = current_app.extensions.get(PERSONAL_PART)
-        return render(self.article, self.viewer, **state) if render else ""
+        return render(article, self.viewer, **state) if render else ""
 
 
 def neighbours(article: Article) -> tuple[ArticleLink | None, ...]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -13,22 +12,23 @@ from flask import (
     redirect,
     render_template,
     request,
-    url_for,
 )
 from sqlalchemy import ColumnElement, Select
-from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
+from blog.articles.links import article_path
+from blog.articles.navigation import navigation_menu
 from blog.articles.page import ArticlePage
 from blog.articles.search import select_search, snippets_for
-from blog.cache import public_page, remembered
+from blog.cache import public_page
 from blog.extensions import db
 from blog.http import page_number
 from blog.models import Article, Category, Tag, User
 from blog.models.search import SEARCH_QUERY_MAX
 from blog.pagination import Page, paginate
 from blog.permissions import article_for_reader_or_404, moved_article_or_404
+from blog.site_settings import current_site
 
 bp = Blueprint("articles", __name__)
 
@@ -57,31 +57,7 @@ def listing_or_404(statement: Select[Any]) -> Page[Article]:
 
 @bp.app_context_processor
 def navigation() -> dict[str, object]:
-    return {"navigation_categories": navigation_categories}
-
-
-class NavigationLink(NamedTuple):
-    name: str
-    href: str
-
-
-def navigation_categories() -> list[NavigationLink]:
-    """Categories for the site navigation, asked for only by templates that
-    show it. An error page must render even when the database is down."""
-    try:
-        return remembered("navigation", categories_in_use)
-    except SQLAlchemyError:
-        db.session.rollback()
-        return []
-
-
-def categories_in_use() -> list[NavigationLink]:
-    return [
-        NavigationLink(
-            category.name, url_for("articles.by_category", slug=category.slug)
-        )
-        for category in db.session.scalars(Article.select_categories_in_use())
-    ]
+    return {"navigation_menu": navigation_menu}
 
 
 @bp.get("/")
@@ -98,13 +74,30 @@ def detail(slug: str) -> Response | tuple[str, int]:
         article = article_for_reader_or_404(slug)
     except NotFound:
         return redirect_from_old_slug(slug)
+    if article.is_page:
+        # Links built for articles (a comment's, a notification's) reach it.
+        return redirect(article_path(article), code=301)
     return ArticlePage.for_current_viewer(article).render()
 
 
 def redirect_from_old_slug(slug: str) -> Response:
     """An article's former address answers 301 to its current one."""
     article = moved_article_or_404(slug)
-    return redirect(url_for("articles.detail", slug=article.slug), code=301)
+    return redirect(article_path(article), code=301)
+
+
+@bp.get("/<slug>")
+@public_page
+def page(slug: str) -> Response | tuple[str, int]:
+    """A standalone page (About, Contact) at the site's top level. The
+    site's own addresses are matched first: a page may not take one."""
+    try:
+        article = article_for_reader_or_404(slug)
+    except NotFound:
+        return redirect_from_old_slug(slug)
+    if not article.is_page:
+        abort(404)
+    return ArticlePage.for_current_viewer(article).render()
 
 
 @bp.get("/category/<slug>")
@@ -163,7 +156,7 @@ def archive_index() -> str:
 def archive_years() -> list[ArchiveYear]:
     """Every year and month with articles, newest first, counted in the
     site's time zone (where an article's month is the one readers see)."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    zone = current_site().zone
     counts: dict[tuple[int, int], int] = {}
     for published_at in db.session.scalars(Article.select_publication_times()):
         if published_at is None:
@@ -196,7 +189,7 @@ def archive_bounds(year: int, month: int | None) -> tuple[datetime, datetime]:
     """The start and end of a year or month in the site's time zone."""
     if not 1000 <= year <= 9998 or (month is not None and not 1 <= month <= 12):
         abort(404)
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    zone = current_site().zone
     if month is None:
         return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
     next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)

@@ -43,7 +43,7 @@ def select_search_sqlite(terms: list[str]) -> Select[Article]:
     # bm25() is lower for better matches; the title weighs ten times the body.
     rank = func.bm25(literal_column("articles_fts"), 10.0, 4.0, 1.0)
     return (
-        Article.select_published()
+        Article.select_published(with_pages=True)
         .join(articles_fts, articles_fts.c.rowid == Article.id)
         .where(matches(fts5_query(terms)))
         .order_by(None)
@@ -75,7 +75,7 @@ def select_search_postgres(terms: list[str]) -> Select[Article]:
     )
     vector = postgres_vector()
     return (
-        Article.select_published()
+        Article.select_published(with_pages=True)
         .where(vector.bool_op("@@")(query))
         .order_by(None)
         .order_by(

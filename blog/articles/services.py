@@ -8,12 +8,14 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
+from blog.articles.links import check_page_slug
 from blog.articles.signals import public_article_changed
 from blog.database import after_commit, write_transaction
 from blog.errors import Conflict, InvalidInput
 from blog.extensions import db
 from blog.models import (
     Article,
+    ArticleKind,
     ArticleRedirect,
     ArticleStatus,
     Category,
@@ -50,6 +52,8 @@ class ArticleFields:
     comments_open: bool = True
     cover_id: int | None = None
     cover_alt: str = ""
+    # Set when the article is made; an article never becomes a page.
+    kind: ArticleKind = ArticleKind.ARTICLE
     # When the content last changed; None means now (an import keeps its date).
     updated_at: datetime | None = None
 
@@ -67,7 +71,7 @@ def save_article(
         with write_transaction(), db.session.no_autoflush:
             # No autoflush: the lookups must not write a half-filled article.
             if article is None:
-                article = Article(author=author)
+                article = Article(author=author, kind=fields.kind)
             elif (article.title, article.body_markdown) != (
                 fields.title,
                 fields.body_markdown,
@@ -133,12 +137,15 @@ def check_fields(fields: ArticleFields) -> None:
 def apply_fields(article: Article, fields: ArticleFields, body: RenderedBody) -> None:
     article.title = fields.title.strip()
     change_slug(article, fields.slug or article.slug or new_slug(article.title))
+    if article.is_page:
+        check_page_slug(article.slug)
     article.body_markdown = fields.body_markdown
     article.body_html, article.body_text = body.html, body.text
     article.updated_at = fields.updated_at or utcnow()
     article.summary = fields.summary.strip() or summary_of(body.html)
-    article.category = category_named(fields.category_name)
-    article.tags = tags_named(fields.tag_names)
+    # A page stands outside categories and tags, which list articles.
+    article.category = None if article.is_page else category_named(fields.category_name)
+    article.tags = [] if article.is_page else tags_named(fields.tag_names)
     article.status = fields.status
     article.published_at = fields.published_at
     article.comments_open = fields.comments_open
@@ -222,6 +229,7 @@ def fields_of(article: Article) -> ArticleFields:
         comments_open=article.comments_open,
         cover_id=article.cover_id,
         cover_alt=article.cover_alt,
+        kind=article.kind,
     )
 
 

@@ -50,6 +50,8 @@ class ProcessedImage:
     variant_widths: list[int]
     # The smaller copies' bytes, in Upload.variant_files() order.
     variants: list[bytes]
+    # The square copies' bytes, in Upload.square_files() order.
+    squares: list[bytes]
 
 
 def file_size(filename: str) -> int:
@@ -63,16 +65,22 @@ def file_size(filename: str) -> int:
 
 
 def save_upload(
-    *, stream: IO[bytes], original_name: str, uploader: User, alt: str = ""
+    *,
+    stream: IO[bytes],
+    original_name: str,
+    uploader: User,
+    alt: str = "",
+    squares: tuple[int, ...] = (),
 ) -> Upload:
     """Keep an image whose bytes decode as one of the allowed formats, whatever
-    its name says, with its smaller copies; anything else is refused with a
+    its name says, with its smaller copies (and square ones of `squares`
+    pixels, for an avatar or an icon); anything else is refused with a
     message and not stored."""
     data = stream.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)
     if len(data) > current_app.config["UPLOAD_MAX_BYTES"]:
         limit_mb = current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)
         raise InvalidInput(f"An image may be at most {limit_mb} MB.")
-    image = processed_image(data)
+    image = processed_image(data, squares)
     extension, content_type = IMAGE_FORMATS[image.format]
     upload = Upload(
         filename=f"{secrets.token_hex(16)}.{extension}",
@@ -82,13 +90,14 @@ def save_upload(
         width=image.width,
         height=image.height,
         variant_widths=image.variant_widths,
+        square_sizes=list(squares),
         alt=alt.strip()[:ALT_MAX],
         uploader=uploader,
     )
     folder = uploads_folder()
     for filename, file_data in zip(
-        [upload.filename, *upload.variant_files()],
-        [image.data, *image.variants],
+        [upload.filename, *upload.variant_files(), *upload.square_files()],
+        [image.data, *image.variants, *image.squares],
         strict=True,
     ):
         (folder / filename).write_bytes(file_data)
@@ -97,7 +106,7 @@ def save_upload(
     return upload
 
 
-def processed_image(data: bytes) -> ProcessedImage:
+def processed_image(data: bytes, squares: tuple[int, ...] = ()) -> ProcessedImage:
     """An uploaded image decoded in full, cleaned of private metadata and
     resized by image_process.py in a child process under a memory ceiling;
     InvalidInput with the reason otherwise."""
@@ -107,10 +116,18 @@ def processed_image(data: bytes) -> ProcessedImage:
         config["UPLOAD_MAX_DECODED_BYTES"],
         config["UPLOAD_MEMORY_LIMIT"],
     )
+    arguments = [str(limit) for limit in limits]
+    if squares:
+        arguments.append(",".join(map(str, squares)))
     try:
         # Our own script, no shell, arguments we made: nothing a user chose.
         child = subprocess.run(  # nosec B603 # noqa: S603
-            [sys.executable, "-I", str(IMAGE_PROCESS), *map(str, limits)],
+            [
+                sys.executable,
+                "-I",
+                str(IMAGE_PROCESS),
+                *arguments,
+            ],
             input=data,
             capture_output=True,
             timeout=IMAGE_PROCESS_TIMEOUT,
@@ -133,11 +150,13 @@ def processed_image(data: bytes) -> ProcessedImage:
     for size in result["sizes"]:
         files.append(output[offset : offset + size])
         offset += size
+    variant_count = len(files) - 1 - len(squares) - (32 in squares)
     return ProcessedImage(
         format=result["format"],
         width=result["width"],
         height=result["height"],
         data=files[0],
         variant_widths=result["variants"],
-        variants=files[1:],
+        variants=files[1 : 1 + variant_count],
+        squares=files[1 + variant_count :],
     )

@@ -35,6 +35,7 @@ from blog.ratelimit import (
     LOGIN_PAIR_SCOPE,
     address_has_logged_in_to_submitted_account,
 )
+from blog.site_settings import current_site
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 exempt_blueprint(bp, "forms with a CSRF token, and a reader's own account")
@@ -73,7 +74,7 @@ def registration_closed_page() -> tuple[str, int]:
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("5/hour", methods=["POST"], scope="register-ip")
 def register() -> Page:
-    if not current_app.config["REGISTRATION_OPEN"]:
+    if not current_site().registration_open:
         return registration_closed_page()
     form = RegistrationForm(next=request.args.get("next", ""))
     if form.validate_on_submit():

@@ -17,6 +17,7 @@ from blog.extensions import db
 from blog.http import absolute_url
 from blog.mail import send_mail
 from blog.models import Article, Comment, Role, User, utcnow
+from blog.site_settings import current_site
 from blog.slugs import make_slug, unique_slug
 
 PASSWORD_MIN = 10
@@ -115,7 +116,7 @@ def dummy_password_hash() -> str:
 
 def register_user(*, email: str, display_name: str, password: str) -> User:
     """A reader account, open only while registration is."""
-    if not current_app.config["REGISTRATION_OPEN"]:
+    if not current_site().registration_open:
         raise PermissionDenied("Registration is closed on this site.")
     return create_user(
         email=email, display_name=display_name, role=Role.READER, password=password
@@ -207,7 +208,7 @@ def request_password_reset(email: str) -> None:
     link = absolute_url("auth.reset_password", token=make_reset_token(user))
     send_mail(
         user.email,
-        f"Reset your password on {current_app.config['SITE_NAME']}",
+        f"Reset your password on {current_site().title}",
         f"Hello {user.display_name},\n\nSomeone (we hope you) asked to reset the "
         f"password of this account. Open this link within an hour to choose a "
         f"new password:\n\n{link}\n\nThe link works once. If you did not ask for "

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import TypeGuard
 
-from flask import current_app
-
 from blog.http import absolute_url
 from blog.mail import send_mail
 from blog.models import Comment, User
+from blog.site_settings import current_site
 
 QUOTE_MAX = 1000
 
@@ -46,7 +45,7 @@ def subject(comment: Comment, is_reply: bool) -> str:
 
 
 def body(comment: Comment, is_reply: bool) -> str:
-    site = current_app.config["SITE_NAME"]
+    site = current_site().title
     quote = comment.body_markdown
     if len(quote) > QUOTE_MAX:
         quote = quote[:QUOTE_MAX].rstrip() + " …"

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from flask import current_app
 from sqlalchemy import update
 
 from blog.extensions import db
 from blog.models import Article, Comment, CommentStatus, User
 from blog.permissions import Viewer, can_moderate_article
+from blog.site_settings import current_site
 
 # A comment with more links than this waits for a moderator, whatever the policy.
 LINKS_BEFORE_REVIEW = 3
@@ -31,7 +31,7 @@ def initial_status(article: Article, author: User, body: str) -> CommentStatus:
         return CommentStatus.VISIBLE
     if needs_review(body):
         return CommentStatus.PENDING
-    policy = current_app.config["COMMENT_MODERATION"]
+    policy = current_site().comment_moderation
     if policy == "none":
         return CommentStatus.VISIBLE
     if policy == "first" and author.has_approved_comment:
@@ -46,7 +46,7 @@ def waiting_note(
     comment would wait (link-heavy text aside)."""
     if can_moderate_article(viewer, article):
         return None
-    policy = current_app.config["COMMENT_MODERATION"]
+    policy = current_site().comment_moderation
     if policy == "all":
         return "Comments appear once a moderator has approved them."
     if policy == "first" and not has_approved_comment:

@@ -19,6 +19,7 @@ from blog.feeds.queries import ArticleScope, CommentScope
 from blog.feeds.validators import FeedValidators
 from blog.http import absolute_url
 from blog.models import Article, Comment
+from blog.site_settings import current_site
 
 LISTING_ENDPOINTS = {
     "site": "articles.index",
@@ -35,7 +36,15 @@ SCOPE_DESCRIPTIONS = {
 
 
 def site_name() -> str:
-    return current_app.config["SITE_NAME"]
+    return current_site().title
+
+
+def feed_description(kind: str, name: str) -> str:
+    """The site feed says what the owner says of the site; the others, what
+    they hold."""
+    if kind == "site" and current_site().description:
+        return current_site().description
+    return SCOPE_DESCRIPTIONS[kind].format(site=site_name(), name=name)
 
 
 def hub_url() -> str:
@@ -87,7 +96,7 @@ def article_feed(
         author = Person(name, scope_url(scope))
     return FeedInfo(
         title=title,
-        description=SCOPE_DESCRIPTIONS[scope.kind].format(site=site_name(), name=name),
+        description=feed_description(scope.kind, name),
         home_url=scope_url(scope),
         self_url=article_feed_url(scope, format_name),
         updated=validators.last_modified,

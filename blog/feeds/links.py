@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
-
 from blog.feeds.builders import MEDIA_TYPES
 from blog.http import absolute_url
+from blog.site_settings import current_site
 
 FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
 FORMAT_NAMES = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
@@ -27,7 +26,7 @@ class FeedLink:
 
 def feed_links(kind: str = "site", slug: str = "", name: str = "") -> list[FeedLink]:
     """The site's three feeds, or a category's, tag's or author's."""
-    site = current_app.config["SITE_NAME"]
+    site = current_site().title
     title = f"{name} · {site}" if name else site
     links = []
     for format_name in FEED_FILES:
@@ -43,7 +42,7 @@ def feed_links(kind: str = "site", slug: str = "", name: str = "") -> list[FeedL
 
 def comment_feed_links(article_slug: str = "", title: str = "") -> list[FeedLink]:
     """The comment feeds (RSS and Atom) of the site or of one article."""
-    site = current_app.config["SITE_NAME"]
+    site = current_site().title
     heading = f"Comments on “{title}” · {site}" if title else f"Comments · {site}"
     links = []
     for format_name in ("rss", "atom"):

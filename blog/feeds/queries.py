@@ -136,7 +136,7 @@ def select_feed_articles(
         )
         .join(User, Article.author_id == User.id)
         .outerjoin(Category, Article.category_id == Category.id)
-        .where(Article.is_public(now), scope.condition())
+        .where(Article.is_listed(now), scope.condition())
         .order_by(Article.published_at.desc(), Article.id.desc())
         .limit(FEED_ARTICLES)
     )

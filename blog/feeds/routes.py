@@ -26,7 +26,7 @@ from blog.articles.signals import public_article_changed
 from blog.cache import public_feed, public_page
 from blog.cache.memo import FINGERPRINT
 from blog.feeds.builders import SERVED_TYPES, FeedInfo, build_feed
-from blog.feeds.items import article_feed, comment_feed, hub_url, site_name
+from blog.feeds.items import article_feed, comment_feed, hub_url
 from blog.feeds.links import FEED_FILES, SCOPE_KINDS, comment_feed_links, feed_links
 from blog.feeds.queries import ArticleScope, CommentScope
 from blog.feeds.validators import (
@@ -38,6 +38,7 @@ from blog.feeds.websub import announce
 from blog.http import absolute_url, conditional_response
 from blog.models import Article
 from blog.permissions import moved_article_or_404
+from blog.site_settings import current_site
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +132,8 @@ def representation(scope: ArticleScope | CommentScope, format_name: str) -> str:
             scope,
             format_name,
             absolute_url("articles.index"),
-            site_name(),
+            # The title, description, language and icon the channel shows.
+            current_site(),
             hub_url(),
         )
     )
@@ -175,6 +177,9 @@ def serve(
             body, content_type=f"{SERVED_TYPES[format_name]}; charset=utf-8"
         )
 
-    return conditional_response(
-        validators.etag, validators.last_modified, full_response
-    )
+    # A reader asking If-Modified-Since alone gets the new title too.
+    changed = validators.last_modified
+    settings_saved = current_site().updated_at
+    if settings_saved is not None:
+        changed = max(changed, settings_saved.replace(microsecond=0))
+    return conditional_response(validators.etag, changed, full_response)

@@ -1,11 +1,13 @@
 """Every model, imported here so Alembic and the app see one registry."""
 
-from blog.models.article import Article, ArticleStatus
+from blog.models.article import Article, ArticleKind, ArticleStatus
 from blog.models.autosave import Autosave
 from blog.models.base import Base, utcnow
 from blog.models.comment import Comment, CommentStatus
 from blog.models.history import ArticleRedirect, Revision
+from blog.models.navigation import MenuItem, MenuTarget
 from blog.models.session import UserSession
+from blog.models.settings import SiteSettings
 from blog.models.site_state import SiteState
 from blog.models.taxonomy import Category, Tag, article_tags
 from blog.models.upload import Upload
@@ -14,6 +16,7 @@ from blog.models.user import AnonymousReader, Role, User
 __all__ = [
     "AnonymousReader",
     "Article",
+    "ArticleKind",
     "ArticleRedirect",
     "ArticleStatus",
     "Autosave",
@@ -21,7 +24,10 @@ __all__ = [
     "Category",
     "Comment",
     "CommentStatus",
+    "MenuItem",
+    "MenuTarget",
     "Revision",
+    "SiteSettings",
     "SiteState",
     "Role",
     "Tag",

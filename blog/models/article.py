@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime, timedelta
-from functools import cache
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
@@ -18,16 +17,12 @@ from sqlalchemy import (
     String,
     Text,
     Update,
-    and_,
-    bindparam,
     func,
     select,
-    update,
 )
 from sqlalchemy.orm import (
     Mapped,
     WriteOnlyMapped,
-    defer,
     joinedload,
     mapped_column,
     relationship,
@@ -52,6 +47,14 @@ SUMMARY_MAX = 1000
 class ArticleStatus(enum.StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
+
+
+class ArticleKind(enum.StrEnum):
+    """An article is dated and listed; a page (About, Contact) stands alone
+    at /<slug>, outside listings, feeds and the archive."""
+
+    ARTICLE = "article"
+    PAGE = "page"
 
 
 class Article(PublicContent, TimestampMixin, Base):
@@ -82,6 +85,11 @@ class Article(PublicContent, TimestampMixin, Base):
     )
     status: Mapped[ArticleStatus] = mapped_column(
         enum_column(ArticleStatus, "article_status"), default=ArticleStatus.DRAFT
+    )
+    kind: Mapped[ArticleKind] = mapped_column(
+        enum_column(ArticleKind, "article_kind"),
+        default=ArticleKind.ARTICLE,
+        server_default=ArticleKind.ARTICLE.value,
     )
     # A time in the future means scheduled: the article appears when it passes.
     published_at: Mapped[datetime | None]
@@ -120,6 +128,10 @@ class Article(PublicContent, TimestampMixin, Base):
         )
 
     @property
+    def is_page(self) -> bool:
+        return self.kind is ArticleKind.PAGE
+
+    @property
     def cover_description(self) -> str:
         """The cover's alt text: the article's own, or else the one its image
         was given (and may be given later) in the studio's images."""
@@ -146,6 +158,14 @@ class Article(PublicContent, TimestampMixin, Base):
         )
 
     @classmethod
+    def is_listed(
+        cls, now: datetime | BindParameter[datetime] | None = None
+    ) -> ColumnElement[bool]:
+        """Public and an article, not a page: what listings, the archive and
+        the article feeds hold."""
+        return cls.is_public(now) & (cls.kind == ArticleKind.ARTICLE)
+
+    @classmethod
     def select_listing(cls) -> Select[Article]:
         """Articles with what a listing or page shows of them, loaded eagerly."""
         return select(cls).options(
@@ -156,16 +176,20 @@ class Article(PublicContent, TimestampMixin, Base):
         )
 
     @classmethod
-    def select_published(cls, now: datetime | None = None) -> Select[Article]:
-        """Public articles, newest first."""
+    def select_published(
+        cls, now: datetime | None = None, *, with_pages: bool = False
+    ) -> Select[Article]:
+        """Public articles (and pages, for search), newest first."""
         return (
             cls.select_listing()
-            .where(cls.is_public(now))
+            .where(cls.is_public(now) if with_pages else cls.is_listed(now))
             .order_by(cls.published_at.desc(), cls.id.desc())
         )
 
     @classmethod
     def select_by_slug(cls, slug: str) -> Select[Article]:
+        from blog.models.article_statements import article_by_slug_statement
+
         return article_by_slug_statement().params(slug=slug)
 
     @classmethod
@@ -196,7 +220,7 @@ class Article(PublicContent, TimestampMixin, Base):
         """The public articles just older and just newer than this one (their
         titles and slugs). Built afresh: a page asks once per content version."""
         at, article_id = article.published_at, article.id
-        public = select(cls.title, cls.slug).where(cls.is_public()).limit(1)
+        public = select(cls.title, cls.slug).where(cls.is_listed()).limit(1)
         older = public.where(
             (cls.published_at < at) | ((cls.published_at == at) & (cls.id < article_id))
         ).order_by(cls.published_at.desc(), cls.id.desc())
@@ -210,11 +234,15 @@ class Article(PublicContent, TimestampMixin, Base):
         """Lock the articles with ids `article_ids` until the commit, in id
         order so that two writers never wait for each other; with whether
         each takes comments (open, and public at `now`)."""
+        from blog.models.article_statements import taking_comments_statement
+
         return taking_comments_statement()
 
     @classmethod
     def count_one_more_comment(cls) -> Update:
         """Add one to the comment count of the article `article_id`."""
+        from blog.models.article_statements import count_one_more_statement
+
         return count_one_more_statement()
 
     @classmethod
@@ -222,10 +250,15 @@ class Article(PublicContent, TimestampMixin, Base):
         """Categories that hold at least one public article, by name."""
         has_public_article = (
             select(cls.id)
-            .where(cls.category_id == Category.id, cls.is_public())
+            .where(cls.category_id == Category.id, cls.is_listed())
             .exists()
         )
         return select(Category).where(has_public_article).order_by(Category.name)
+
+    @classmethod
+    def select_pages(cls) -> Select[Article]:
+        """Every page, drafts included, by title: what a menu may link."""
+        return select(cls).where(cls.kind == ArticleKind.PAGE).order_by(cls.title)
 
     @classmethod
     def select_id_by_slug(cls, slug: str) -> Select[int]:
@@ -238,7 +271,7 @@ class Article(PublicContent, TimestampMixin, Base):
     @classmethod
     def select_publication_times(cls) -> Select[datetime | None]:
         """When each public article appeared, for the archive's index."""
-        return select(cls.published_at).where(cls.is_public())
+        return select(cls.published_at).where(cls.is_listed())
 
     @classmethod
     def select_published_between(
@@ -250,50 +283,3 @@ class Article(PublicContent, TimestampMixin, Base):
 
 
 listen_for_create_all(Article.__table__)
-
-
-# Built once: every article page runs these, and building a statement with
-# its loader options costs more than running it.
-@cache
-def article_by_slug_statement() -> Select[Article]:
-    """An article with its byline and category, built once: building it with
-    its loader options costs 108 µs, more than running it (99 µs), on every
-    logged-in article page (bench: "article, logged-in reader"). Its tags and its body,
-    tens of KB a row, load when first read: most requests for an article
-    page, and every comment POST, never read them."""
-    return (
-        select(Article)
-        .options(
-            joinedload(Article.author),
-            joinedload(Article.category),
-            joinedload(Article.cover),
-            defer(Article.body_markdown),
-            defer(Article.body_html),
-            defer(Article.body_text),
-        )
-        .where(Article.slug == bindparam("slug"))
-    )
-
-
-# The statements a comment's write runs under SQLite's write lock, built once:
-# building each costs 50-90 µs (more than running it), which every comment
-# would hold the lock for (bench: "write: 16 users commenting").
-@cache
-def taking_comments_statement() -> Select[int, bool]:
-    takes_comments = and_(Article.comments_open, Article.is_public(bindparam("now")))
-    return (
-        select(Article.id, takes_comments)
-        .where(Article.id.in_(bindparam("article_ids", expanding=True)))
-        .order_by(Article.id)
-        .with_for_update()
-    )
-
-
-@cache
-def count_one_more_statement() -> Update:
-    return (
-        update(Article)
-        .where(Article.id == bindparam("article_id"))
-        .values(comment_count=Article.comment_count + 1)
-        .execution_options(synchronize_session=False)
-    )

@@ -39,6 +39,10 @@ class Category(PublicContent, Base):
         return select(cls).where(cls.slug == slug)
 
     @classmethod
+    def select_all(cls) -> Select[Category]:
+        return select(cls).order_by(cls.name)
+
+    @classmethod
     def select_names(cls) -> Select[str]:
         return select(cls.name).order_by(cls.name)
 
@@ -53,6 +57,10 @@ class Tag(PublicContent, Base):
     @classmethod
     def select_by_slug(cls, slug: str) -> Select[Tag]:
         return select(cls).where(cls.slug == slug)
+
+    @classmethod
+    def select_all(cls) -> Select[Tag]:
+        return select(cls).order_by(cls.name)
 
     @classmethod
     def select_by_slugs(cls, slugs: Iterable[str]) -> Select[Tag]:

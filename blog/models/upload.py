@@ -32,6 +32,11 @@ class Upload(Base):
     variant_widths: Mapped[list[int]] = mapped_column(
         JSON, default=list, server_default="[]", info=PUBLIC
     )
+    # The sizes of the square PNGs cropped from it, for an avatar or the
+    # site's icon (which has a favicon.ico too); empty for other images.
+    square_sizes: Mapped[list[int]] = mapped_column(
+        JSON, default=list, server_default="[]", info=PUBLIC
+    )
     # What the image shows, for people who cannot see it: every Markdown
     # snippet for it uses this, and a cover with no alt text of its own.
     alt: Mapped[str] = mapped_column(
@@ -68,6 +73,19 @@ class Upload(Base):
             if self.extension != "gif" and width < self.width:
                 names.append(self.variant_filename(width, self.extension))
         return names
+
+    def square_filename(self, size: int) -> str:
+        return f"{self.stem}-{size}sq.png"
+
+    @property
+    def ico_filename(self) -> str | None:
+        """The favicon.ico made with its squares when they include 32 px."""
+        return f"{self.stem}.ico" if 32 in self.square_sizes else None
+
+    def square_files(self) -> list[str]:
+        """The squares' names in the order image_process.py writes them."""
+        names = [self.square_filename(size) for size in self.square_sizes]
+        return names + ([self.ico_filename] if self.ico_filename else [])
 
     def variant_height(self, width: int) -> int:
         return max(1, round(self.height * width / self.width))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -15,17 +16,21 @@ from flask import (
     render_template,
     request,
     send_from_directory,
+    url_for,
 )
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from blog.articles.uploads import IMAGE_FORMATS, uploads_folder
+from blog.assets import asset_url
 from blog.cache import not_cached, public_feed
+from blog.colors import LIGHT_BACKGROUND
 from blog.database import check_writable
 from blog.extensions import db
 from blog.faults import forget_failed_transaction
 from blog.http import absolute_url
 from blog.site.sitemap import sitemap_entries
+from blog.site_settings import current_site
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +66,7 @@ def write_check() -> None:
 
 # Upload names are random and never reused: a year of caching is safe.
 UPLOAD_MAX_AGE = 365 * 24 * 3600
-CONTENT_TYPES = dict(IMAGE_FORMATS.values())
+CONTENT_TYPES = dict(IMAGE_FORMATS.values()) | {"ico": "image/vnd.microsoft.icon"}
 
 
 @bp.get("/uploads/<filename>")
@@ -82,18 +87,63 @@ def upload(filename: str) -> Response:
 
 
 @bp.get("/favicon.ico")
-@not_cached("a static file, sent with its own validators")
+@not_cached("a small file, sent with its own validators")
 def favicon() -> Response:
     """Browsers ask for it where a page names no icon (a feed opened in the
-    browser): the site's SVG icon rather than a 404. A few hundred
-    bytes, read whole, so no file stays open behind the response."""
-    icon = Path(current_app.root_path, "static", "favicon.svg").read_bytes()
+    browser): the icon set in the studio, else the built-in SVG, rather
+    than a 404. A few kilobytes, read whole, so no file stays open behind
+    the response."""
+    site_icon = current_site().icon
+    if site_icon is not None:
+        path = uploads_folder() / site_icon.favicon_ico.rsplit("/", 1)[-1]
+        mimetype = "image/vnd.microsoft.icon"
+    else:
+        path = Path(current_app.root_path, "static", "favicon.svg")
+        mimetype = "image/svg+xml"
+    try:
+        icon = path.read_bytes()
+    except OSError:
+        abort(404)
     response = make_response(icon)
-    response.mimetype = "image/svg+xml"
+    response.mimetype = mimetype
     response.cache_control.public = True
     response.cache_control.max_age = 24 * 3600
     response.add_etag()
     response.make_conditional(request)  # 304 in place when the ETag matches
+    return response
+
+
+@bp.get("/manifest.webmanifest")
+@public_feed
+def manifest() -> Response:
+    """The web app manifest: the name and icons a phone shows for the site
+    added to its home screen."""
+    site = current_site()
+    if site.icon is not None:
+        icons = [
+            {"src": src, "sizes": f"{size}x{size}", "type": "image/png"}
+            for src, size in site.icon.manifest
+        ]
+    else:
+        icons = [
+            {"src": asset_url("favicon.svg"), "sizes": "any", "type": "image/svg+xml"}
+        ]
+    body = {
+        "name": site.title,
+        "short_name": site.title[:12],
+        "description": site.description or site.tagline,
+        "lang": site.language,
+        "start_url": url_for("articles.index"),
+        "scope": url_for("articles.index"),
+        "display": "browser",
+        "theme_color": site.accent.light,
+        "background_color": LIGHT_BACKGROUND,
+        "icons": icons,
+    }
+    response = make_response(json.dumps(body, ensure_ascii=False, indent=1))
+    response.mimetype = "application/manifest+json"
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
     return response
 
 

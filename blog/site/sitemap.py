@@ -1,18 +1,18 @@
-"""What /sitemap.xml lists: every public article and every listing page."""
+"""What /sitemap.xml lists: every public article and page, and every listing
+page."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import Row, Select, select
 
 from blog.extensions import db
 from blog.http import absolute_url
-from blog.models import Article, Category, Tag, User, article_tags, utcnow
+from blog.models import Article, ArticleKind, Category, Tag, User, article_tags, utcnow
+from blog.site_settings import current_site
 
 ListingKey = tuple[str, object]  # (endpoint or "year"/"month", its argument)
 
@@ -28,9 +28,20 @@ def sitemap_entries() -> Iterator[SitemapEntry]:
     time its newest article changed. Two queries whatever the size."""
     newest: dict[ListingKey, datetime] = {}
     changed_by_id: dict[int, datetime] = {}
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    for article_id, slug, updated, published, category, author in public_articles():
+    zone = current_site().zone
+    for (
+        article_id,
+        slug,
+        kind,
+        updated,
+        published,
+        category,
+        author,
+    ) in public_articles():
         if published is None:  # never: public articles have a publication time
+            continue
+        if kind is ArticleKind.PAGE:  # in no listing
+            yield SitemapEntry(absolute_url("articles.page", slug=slug), updated)
             continue
         changed = changed_by_id[article_id] = max(updated, published)
         yield SitemapEntry(absolute_url("articles.detail", slug=slug), changed)
@@ -62,13 +73,14 @@ def note_change(
 
 
 def public_articles() -> Sequence[
-    Row[int, str, datetime, datetime | None, str | None, str]
+    Row[int, str, ArticleKind, datetime, datetime | None, str | None, str]
 ]:
     # A scheduled article changes when it appears, hence max(updated, published).
     return db.session.execute(
         select(
             Article.id,
             Article.slug,
+            Article.kind,
             Article.updated_at,
             Article.published_at,
             Category.slug,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -11,31 +10,31 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from blog.articles import services
-from blog.articles.uploads import save_upload
 from blog.errors import BlogError, InvalidInput
 from blog.extensions import db
 from blog.forms import ButtonForm, text_of
 from blog.http import page_number
 from blog.models import (
     Article,
+    ArticleKind,
     ArticleStatus,
     Autosave,
     Category,
     Comment,
     Role,
-    Upload,
     utcnow,
 )
 from blog.permissions import article_for_editor_or_404, require_role
 from blog.rendering import render_article, word_count
+from blog.site_settings import current_site
 from blog.studio import drafting
 from blog.studio.blueprint import bp
+from blog.studio.covers import chosen_cover, keep_sent_cover, usable_images
 from blog.studio.forms import ArticleForm
-from blog.studio.uploads import image_label, markdown_for, usable_image
+from blog.studio.uploads import image_label, markdown_for
 
 Page = Response | str | tuple[str, int]
 RECENT_UPLOADS = 6
-COVER_CHOICES = 50
 
 
 @bp.get("/")
@@ -64,7 +63,15 @@ def index() -> str:
 @login_required
 @require_role(Role.AUTHOR)
 def create() -> Page:
-    return handle_editor(ArticleForm(), article=None)
+    """A new article, or with ?kind=page a new page, which takes no
+    comments unless the author switches them on."""
+    if request.method == "POST":
+        return handle_editor(ArticleForm(), article=None)
+    if request.args.get("kind") == ArticleKind.PAGE:
+        return editor_page(
+            ArticleForm(data={"kind": "page", "comments_open": False}), None
+        )
+    return editor_page(ArticleForm(), None)
 
 
 @bp.route("/articles/<int:article_id>/edit", methods=["GET", "POST"])
@@ -147,7 +154,9 @@ def fields_from(form: ArticleForm, article: Article | None) -> services.ArticleF
     fields = (
         services.fields_of(article)
         if article
-        else services.ArticleFields(title="", body_markdown="")
+        else services.ArticleFields(
+            title="", body_markdown="", kind=ArticleKind(form.kind.data or "article")
+        )
     )
     fields.title = text_of(form.title)
     fields.body_markdown = text_of(form.body).replace("\r\n", "\n")
@@ -167,58 +176,11 @@ def fields_from(form: ArticleForm, article: Article | None) -> services.ArticleF
     return fields
 
 
-def chosen_cover(form: ArticleForm, article: Article | None) -> int | None:
-    """The image picked as cover, or the one sent to be the cover."""
-    sent = stored_cover(form)
-    if sent is not None:
-        return sent.id
-    if not form.cover.data:
-        return None
-    return usable_image(form.cover.data, article).id
-
-
-def stored_cover(form: ArticleForm) -> Upload | None:
-    """The image sent to be the cover, stored at once and picked in the
-    form: a page that comes back refused cannot send a file back."""
-    sent = form.cover_image.data
-    if not (sent and sent.filename):
-        return None
-    upload = save_upload(
-        stream=sent.stream,
-        original_name=sent.filename,
-        uploader=current_user,
-        alt=form.cover_alt.data or "",
-    )
-    form.cover.data = str(upload.id)
-    return upload
-
-
-def keep_sent_cover(form: ArticleForm) -> None:
-    """Store the cover sent with a refused form (not with a forged one)."""
-    if form.meta.csrf and form.csrf_token.errors:
-        return
-    try:
-        stored_cover(form)
-    except BlogError as error:
-        form.cover_image.errors = [*form.cover_image.errors, error.message]
-
-
-def usable_images(article: Article | None) -> list[Upload]:
-    """The newest images this user may use, and the article's own cover."""
-    uploader_id = None if current_user.has_role(Role.EDITOR) else current_user.id
-    images = list(
-        db.session.scalars(Upload.select_newest(uploader_id).limit(COVER_CHOICES))
-    )
-    if article is not None and article.cover and article.cover not in images:
-        images.append(article.cover)
-    return images
-
-
 def scheduled_time(local: datetime | None) -> datetime:
     """The time typed in the site's zone, as UTC; it must be in the future."""
     if local is None:
         raise InvalidInput("Choose the date and time to publish at.")
-    moment = local.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
+    moment = local.replace(tzinfo=current_site().zone)
     if moment <= utcnow():
         raise InvalidInput("Choose a time in the future, or press Publish now.")
     return moment
@@ -233,7 +195,7 @@ def saved_message(article: Article) -> str:
 
 
 def form_data_of(article: Article) -> dict[str, object]:
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    zone = current_site().zone
     scheduled = article.published_at if not article.is_published() else None
     return {
         "title": article.title,
@@ -245,6 +207,7 @@ def form_data_of(article: Article) -> dict[str, object]:
         "comments_open": article.comments_open,
         "cover": str(article.cover_id or ""),
         "cover_alt": article.cover_alt,
+        "kind": article.kind.value,
         "publish_at": scheduled.astimezone(zone).replace(tzinfo=None)
         if scheduled
         else None,

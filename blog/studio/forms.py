@@ -5,13 +5,25 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, Regexp
-from wtforms.widgets import TextInput
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
+from wtforms.widgets import ColorInput, TextInput
 
 from blog.models import Role
 from blog.models.article import SLUG_MAX, SUMMARY_MAX, TITLE_MAX
@@ -58,6 +70,10 @@ class ArticleForm(FlaskForm):
         "Text (Markdown)", validators=[DataRequired(), Length(max=BODY_MAX)]
     )
     comments_open = BooleanField("Comments open", default=True)
+    # An article or a page (About, Contact), chosen when it is made.
+    kind = HiddenField(
+        default="article", validators=[Optional(), AnyOf(("article", "page"))]
+    )
     # Choices are the images the author may use, set by the view; it checks
     # the choice (an autosave validates the form with none set).
     cover = SelectField("Cover image", validate_choice=False)
@@ -112,3 +128,81 @@ class ActiveForm(FlaskForm):
     """Deactivate or reactivate: the button says which."""
 
     submit = SubmitField()
+
+
+class SiteSettingsForm(FlaskForm):
+    """The site's identity and policies; the facts (contrast, zone, image)
+    are checked by blog/site_settings.py."""
+
+    title = StringField("Site title", validators=[DataRequired(), Length(max=80)])
+    tagline = StringField(
+        "Tagline",
+        validators=[Optional(), Length(max=160)],
+        description="A line under the title on the home page and in the footer.",
+    )
+    description = TextAreaField(
+        "Description",
+        validators=[Optional(), Length(max=300)],
+        description="A sentence or two: the home page, search engines, link "
+        "previews and the feed's description.",
+    )
+    accent_color = StringField(
+        "Accent colour",
+        validators=[
+            DataRequired(),
+            Regexp(
+                r"^#[0-9a-fA-F]{6}$",
+                message="Give a colour as # and six hex digits, such as #1f5bb8.",
+            ),
+        ],
+        widget=ColorInput(),
+        description="Links, buttons and the focus ring. It must have a contrast "
+        "of 4.5:1 with the page; dark mode uses a lighter step of it.",
+    )
+    # Both filled in by the view.
+    language = SelectField("Language", choices={})
+    timezone = SelectField(
+        "Time zone",
+        choices={},
+        description="Pages show times in it, and authors schedule in it.",
+    )
+    comment_moderation = SelectField(
+        "Comments wait for a moderator",
+        choices={
+            "first": "A reader's first comment waits; then they are trusted",
+            "all": "Every comment waits",
+            "none": "No comment waits (links-heavy ones still do)",
+        },
+    )
+    registration_open = BooleanField("Readers may create accounts")
+    logo = FileField(
+        "Logo",
+        description="Shown in the header instead of the title (which becomes "
+        "its alt text). PNG, JPEG, GIF or WebP.",
+    )
+    remove_logo = BooleanField("Remove the logo")
+    icon = FileField(
+        "Icon",
+        description="A square image, 512 × 512 pixels or more: the favicon, the "
+        "phone home-screen icon and the web app icons are made from it.",
+    )
+    remove_icon = BooleanField("Remove the icon")
+    submit = SubmitField("Save settings")
+
+
+class MenuRowForm(Form):
+    """One link of a menu (no CSRF token of its own: the menu's form has it)."""
+
+    position = IntegerField(
+        "Position", validators=[Optional(), NumberRange(min=1, max=99)]
+    )
+    label = StringField("Label", validators=[Optional(), Length(max=60)])
+    # Filled in by the view; checked by the service, which names the link.
+    target = SelectField("Links to", choices={}, validate_choice=False)
+    url = StringField("Address", validators=[Optional(), Length(max=500)])
+    remove = BooleanField("Remove")
+
+
+class MenuForm(FlaskForm):
+    items = FieldList(FormField(MenuRowForm), max_entries=20)
+    submit = SubmitField("Save menu")

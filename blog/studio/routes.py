@@ -1,11 +1,29 @@
 """The studio: where authors, editors and admins work. Its blueprint, with the
 routes of every view module attached."""
 
-from blog.studio import articles, drafting, moderation, revisions, uploads, users
+from blog.studio import (
+    articles,
+    drafting,
+    moderation,
+    navigation,
+    revisions,
+    settings,
+    uploads,
+    users,
+)
 from blog.studio.blueprint import bp
 
 # Importing a view module is what attaches its routes to bp: a new view
 # module goes in this list, or its pages answer 404.
-VIEW_MODULES = (articles, drafting, moderation, revisions, uploads, users)
+VIEW_MODULES = (
+    articles,
+    drafting,
+    moderation,
+    navigation,
+    revisions,
+    settings,
+    uploads,
+    users,
+)
 
 __all__ = ["bp"]
