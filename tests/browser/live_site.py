@@ -23,7 +23,15 @@ from blog.articles.services import fields_of, save_article
 from blog.articles.uploads import save_upload
 from blog.demo.covers import SCENES, drawn
 from blog.extensions import db
-from blog.models import ArticleStatus, CommentStatus, Revision, Role
+from blog.models import (
+    ArticleKind,
+    ArticleStatus,
+    CommentStatus,
+    MenuItem,
+    MenuTarget,
+    Revision,
+    Role,
+)
 from tests.conftest import stamp_migration_head, test_settings
 from tests.factories import (
     hours_ago,
@@ -140,6 +148,22 @@ def seed(app: Flask) -> Seeded:
             author=users["author"],
             status=ArticleStatus.DRAFT,
             published_at=None,
+        )
+        about = make_article(
+            title="About this blog",
+            slug="about",
+            kind=ArticleKind.PAGE,
+            author=users["author"],
+            comments_open=False,
+            body_markdown="Who writes here, and why.\n\n## Contact\n\nWrite to us.\n",
+        )
+        db.session.add(
+            MenuItem(menu="header", target=MenuTarget.PAGE, article=about, position=1)
+        )
+        db.session.add(
+            MenuItem(
+                menu="header", target=MenuTarget.CATEGORY, category=news, position=2
+            )
         )
         first = make_comment(
             article, users["reader"], body_markdown="A first comment, with **bold**."
