@@ -19,6 +19,7 @@ times.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from dataclasses import dataclass
@@ -95,16 +96,11 @@ class Site:
         return zone_named(self.timezone)
 
 
-_zones: dict[str, ZoneInfo] = {}
-
-
+@functools.cache
 def zone_named(name: str) -> ZoneInfo:
     """ZoneInfo keeps its own cache, behind a lock and a weak reference: a
     page with 200 comments asked it 400 times."""
-    zone = _zones.get(name)
-    if zone is None:
-        zone = _zones[name] = ZoneInfo(name)
-    return zone
+    return ZoneInfo(name)
 
 
 def init_app(app: Flask, *, from_instance_file: bool) -> None:
@@ -230,12 +226,7 @@ def save_settings(*, values: dict[str, Any]) -> None:
     set in the configuration is left alone (the studio shows it locked).
     InvalidInput, with the reason and nothing stored, for a value the site
     cannot use."""
-    locked = {OWNER_SETTINGS[key] for key in current_app.config[EXPLICIT]}
-    changes = {
-        column: checked(column, value)
-        for column, value in values.items()
-        if column not in locked
-    }
+    changes = checked_values(values)
     with write_transaction():
         row = db.session.get(SiteSettings, SETTINGS_ROW_ID, with_for_update=True)
         if row is None:
@@ -245,6 +236,17 @@ def save_settings(*, values: dict[str, Any]) -> None:
             setattr(row, column, value)
         row.updated_at = utcnow()
     forget_current_site()
+
+
+def checked_values(values: dict[str, Any]) -> dict[str, Any]:
+    """The values to store (but those the operator locked), or InvalidInput
+    saying why one cannot be: the studio asks before it stores images."""
+    locked = {OWNER_SETTINGS[key] for key in current_app.config[EXPLICIT]}
+    return {
+        column: checked(column, value)
+        for column, value in values.items()
+        if column not in locked
+    }
 
 
 def checked(column: str, value: Any) -> Any:

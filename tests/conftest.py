@@ -194,6 +194,13 @@ def client_as(app: Flask) -> Callable[[Role], tuple[FlaskClient, User]]:
 
 
 @pytest.fixture
+def admin(client_as: Callable[[Role], tuple[FlaskClient, User]]) -> FlaskClient:
+    """A test client logged in as a new admin."""
+    client, _user = client_as(Role.ADMIN)
+    return client
+
+
+@pytest.fixture
 def count_queries(app: Flask) -> Callable[[], contextmanager]:
     """`with count_queries() as queries:` collects the SQL sent meanwhile."""
 

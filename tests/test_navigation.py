@@ -12,12 +12,6 @@ from tests.factories import make_article, make_category, make_tag
 
 
 @pytest.fixture
-def admin(client_as):
-    client, _user = client_as(Role.ADMIN)
-    return client
-
-
-@pytest.fixture
 def site(app):
     with app.app_context():
         make_article(

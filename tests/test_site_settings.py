@@ -48,12 +48,6 @@ def save(client, **changes: object):
 
 
 @pytest.fixture
-def admin(client_as):
-    client, _user = client_as(Role.ADMIN)
-    return client
-
-
-@pytest.fixture
 def published(app):
     with app.app_context():
         make_article(title="Low tide", slug="low-tide")
@@ -270,3 +264,19 @@ def test_the_moderation_policy_set_in_the_studio_holds_comments(
         comment = db.session.scalars(db.select(Comment)).one()
         assert comment.status == CommentStatus.PENDING
         assert db.session.scalars(db.select(Article)).one().slug == "open"
+
+
+def test_a_logo_sent_with_a_refused_accent_is_not_kept_apart(app, admin) -> None:
+    from blog.models import Upload
+
+    response = admin.post(
+        "/studio/settings",
+        data={
+            **settings_form(accent_color="#ffff00"),
+            "logo": (io.BytesIO(png_bytes((400, 100))), "logo.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalars(db.select(Upload)).first() is None

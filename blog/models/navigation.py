@@ -69,7 +69,16 @@ class MenuItem(PublicContent, Base):
         return (
             select(cls)
             .options(
-                joinedload(cls.article), joinedload(cls.category), joinedload(cls.tag)
+                # A page's title and whether it is public, not its body.
+                joinedload(cls.article).load_only(
+                    Article.title,
+                    Article.slug,
+                    Article.kind,
+                    Article.status,
+                    Article.published_at,
+                ),
+                joinedload(cls.category),
+                joinedload(cls.tag),
             )
             .order_by(cls.menu, cls.position, cls.id)
         )

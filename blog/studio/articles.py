@@ -154,9 +154,7 @@ def fields_from(form: ArticleForm, article: Article | None) -> services.ArticleF
     fields = (
         services.fields_of(article)
         if article
-        else services.ArticleFields(
-            title="", body_markdown="", kind=ArticleKind(form.kind.data or "article")
-        )
+        else services.ArticleFields(title="", body_markdown="", kind=form.chosen_kind())
     )
     fields.title = text_of(form.title)
     fields.body_markdown = text_of(form.body).replace("\r\n", "\n")

@@ -19,7 +19,7 @@ from blog.articles import services
 from blog.database import write_transaction
 from blog.errors import InvalidInput
 from blog.extensions import db
-from blog.models import Article, ArticleKind, Autosave, Role, utcnow
+from blog.models import Article, Autosave, Role, utcnow
 from blog.permissions import article_for_editor_or_404, require_role
 from blog.rendering import render_article, word_count
 from blog.studio.blueprint import bp
@@ -76,9 +76,7 @@ def autosave_new() -> Response:
             comments_open=bool(fields["comments_open"]),
             cover_id=cover.id if cover else None,
             cover_alt=fields["cover_alt"],
-            kind=ArticleKind.PAGE
-            if request.form.get("kind") == "page"
-            else ArticleKind.ARTICLE,
+            kind=ArticleForm().chosen_kind(),
         ),
         author=current_user,
         editor=current_user,

@@ -25,7 +25,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import ColorInput, TextInput
 
-from blog.models import Role
+from blog.models import ArticleKind, Role
 from blog.models.article import SLUG_MAX, SUMMARY_MAX, TITLE_MAX
 from blog.models.taxonomy import NAME_MAX
 from blog.models.upload import ALT_MAX
@@ -74,6 +74,11 @@ class ArticleForm(FlaskForm):
     kind = HiddenField(
         default="article", validators=[Optional(), AnyOf(("article", "page"))]
     )
+
+    def chosen_kind(self) -> ArticleKind:
+        """What a new article is to be (anything else sent makes an article)."""
+        return ArticleKind.PAGE if self.kind.data == "page" else ArticleKind.ARTICLE
+
     # Choices are the images the author may use, set by the view; it checks
     # the choice (an autosave validates the form with none set).
     cover = SelectField("Cover image", validate_choice=False)

@@ -14,13 +14,14 @@ from werkzeug.wrappers import Response
 from blog.articles.uploads import save_upload
 from blog.errors import BlogError
 from blog.extensions import db
-from blog.models import Role, SiteSettings
+from blog.models import Role, SiteSettings, Upload
 from blog.models.settings import SETTINGS_ROW_ID
 from blog.permissions import require_role
 from blog.site_settings import (
     ICON_SIZES,
     LANGUAGES,
     OWNER_SETTINGS,
+    checked_values,
     current_site,
     is_set_by_operator,
     save_settings,
@@ -84,13 +85,15 @@ def timezone_choices(current: str) -> dict[str, str]:
 
 
 def submitted_values(form: SiteSettingsForm) -> dict[str, Any]:
-    """Column → value from the form, the images uploaded first (a refused
-    image raises before anything is stored)."""
+    """Column → value from the form. The text is checked before the images
+    are stored, so a refused accent never leaves a logo behind; a refused
+    image raises before anything is saved."""
     values: dict[str, Any] = {
         column: form[column].data
         for column in FIELD_SETTINGS
         if not is_set_by_operator(FIELD_SETTINGS[column])
     }
+    checked_values(values)
     if form.remove_logo.data:
         values["logo_id"] = None
     elif uploaded(form.logo.data):
@@ -106,7 +109,7 @@ def uploaded(data: object) -> bool:
     return isinstance(data, FileStorage) and bool(data.filename)
 
 
-def stored_image(file: FileStorage, *, squares: tuple[int, ...]) -> Any:
+def stored_image(file: FileStorage, *, squares: tuple[int, ...]) -> Upload:
     return save_upload(
         stream=file.stream,
         original_name=file.filename or "image",
