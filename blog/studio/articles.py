@@ -221,6 +221,8 @@ def editor_page(
     restored: Autosave | None = None,
 ) -> str:
     images = usable_images(article)
+    if form.chosen_kind() is ArticleKind.PAGE:
+        form.describe_a_page()
     form.cover.choices = [("", "No cover")] + [
         (str(image.id), image_label(image)) for image in images
     ]

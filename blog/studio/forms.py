@@ -79,6 +79,17 @@ class ArticleForm(FlaskForm):
         """What a new article is to be (anything else sent makes an article)."""
         return ArticleKind.PAGE if self.kind.data == "page" else ArticleKind.ARTICLE
 
+    def describe_a_page(self) -> None:
+        """A page's address and summary serve other ends than an article's."""
+        self.slug.label.text = "Slug (the address: /<slug>)"
+        self.slug.description = (
+            "Leave empty to make one from the title. A page stands outside "
+            "listings and feeds: link it from Studio › Menus."
+        )
+        self.summary.description = (
+            "What search engines and link previews show; empty = the first paragraph."
+        )
+
     # Choices are the images the author may use, set by the view; it checks
     # the choice (an autosave validates the form with none set).
     cover = SelectField("Cover image", validate_choice=False)
