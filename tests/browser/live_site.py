@@ -193,7 +193,11 @@ def seed(app: Flask) -> Seeded:
 
 
 @contextmanager
-def live_site(folder: Path) -> Iterator[LiveSite]:
+def live_site(
+    folder: Path, *, site_name: str | None = "Field Notes"
+) -> Iterator[LiveSite]:
+    """The seeded site under gunicorn. `site_name` is set as the operator's
+    BLOG_SITE_NAME; None leaves the title to the studio's settings."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     database_url = f"sqlite:///{folder / 'blog.sqlite'}"
@@ -203,12 +207,17 @@ def live_site(folder: Path) -> Iterator[LiveSite]:
         "BLOG_DATABASE_URL": database_url,
         "BLOG_SECRET_KEY": "browser tests",
         "BLOG_SITE_URL": url,
-        "BLOG_SITE_NAME": "Field Notes",
         "BLOG_REQUEST_LOG": "0",
     }
+    if site_name is not None:
+        environment["BLOG_SITE_NAME"] = site_name
     with mock.patch.dict(os.environ, {"BLOG_INSTANCE_PATH": str(folder / "instance")}):
         app = create_app(
-            {**test_settings(database_url), "SITE_URL": url, "SITE_NAME": "Field Notes"}
+            {
+                **test_settings(database_url),
+                "SITE_URL": url,
+                "SITE_NAME": site_name or "Blog",
+            }
         )
     with app.app_context():
         db.create_all()
