@@ -229,3 +229,16 @@ def test_import_markdown_takes_type_page(app, runner, tmp_path) -> None:
     source.write_text("---\ntitle: X\nauthor: Ada\ntype: post\n---\nx\n")
     result = runner.invoke(args=["import-markdown", str(source)])
     assert "type 'post' is not article or page" in result.output
+
+
+def test_what_scanners_ask_for_is_a_404_without_looking_for_a_page(
+    site_with_a_page, client, count_queries
+) -> None:
+    client.get("/no-such-page")  # the 404 page's own memos, once
+    for path in ("/wp-login.php", "/.env", "/About", "/x_y"):
+        with count_queries() as queries:
+            assert client.get(path).status_code == 404
+        assert not [q for q in queries if "articles.slug =" in q], path
+    with count_queries() as queries:
+        client.get("/no-such-page")
+    assert [q for q in queries if "articles.slug =" in q]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -31,6 +32,8 @@ from blog.permissions import article_for_reader_or_404, moved_article_or_404
 from blog.site_settings import current_site
 
 bp = Blueprint("articles", __name__)
+# What make_slug() gives: lower-case letters, digits and single hyphens.
+SLUG_SHAPE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def listing(statement: Select[Any], *, by_ids: bool = True) -> Page[Article]:
@@ -90,7 +93,10 @@ def redirect_from_old_slug(slug: str) -> Response:
 @public_page
 def page(slug: str) -> Response | tuple[str, int]:
     """A standalone page (About, Contact) at the site's top level. The
-    site's own addresses are matched first: a page may not take one."""
+    site's own addresses are matched first: a page may not take one. What
+    scanners ask for (/wp-login.php, /.env) is no slug: a 404 with no query."""
+    if not SLUG_SHAPE.fullmatch(slug):
+        abort(404)
     try:
         article = article_for_reader_or_404(slug)
     except NotFound:
