@@ -17,6 +17,7 @@ from blog.extensions import db
 from blog.models import (
     Article,
     ArticleKind,
+    AuthorProfile,
     Autosave,
     MenuItem,
     SiteSettings,
@@ -41,7 +42,7 @@ QUERY_STRINGS = {"articles.search": f"q={SEARCH_WORD}"}
 def add_small_site(app: Flask) -> Flask:
     """One author, reader, article, page, category, tag, comment, revision,
     old address, cover image, session, unsaved editor text and the owner's
-    settings, with a logo and an icon."""
+    settings, with a logo and an icon, and the author's profile with a photo."""
     with app.app_context():
         author = make_user(display_name="Ada Author", slug="ada", role="author")
         reader = make_user(display_name="Rex Reader", slug="rex")
@@ -111,6 +112,26 @@ def add_small_site(app: Flask) -> Flask:
                 registration_open=True,
                 logo=article.cover,
                 icon=icon,
+            )
+        )
+        db.session.add(
+            AuthorProfile(
+                user_id=author.id,
+                bio_markdown="Keeps *the light*.",
+                bio_html="<p>Keeps <em>the light</em>.</p>",
+                bio_text="Keeps the light.",
+                website="https://ada.example.org/",
+                links=["https://mastodon.example/@ada"],
+                avatar=Upload(
+                    filename="ada.png",
+                    original_name="ada.png",
+                    content_type="image/png",
+                    size=10,
+                    width=400,
+                    height=400,
+                    square_sizes=[64, 96, 128, 192],
+                    uploader=author,
+                ),
             )
         )
         db.session.add(

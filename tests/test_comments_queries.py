@@ -188,12 +188,13 @@ def test_a_first_visit_after_a_change_asks_the_same_few_questions(
 ) -> None:
     """Rendered once per content version: the version (pinned first), the
     next scheduled article (read once), the site's settings, the article,
-    its body in one query, its two neighbours, its tags, its discussion,
-    then the menus and the categories the header shows."""
+    its body in one query, its two neighbours, its tags, its author's
+    profile, its discussion, then the menus and the categories the header
+    shows."""
     client = app.test_client()
     counts = []
     for slug in ("small", "big"):
         with count_queries() as queries:
             assert client.get(f"/articles/{slug}").status_code == 200
         counts.append(len(queries) - version_reads)
-    assert counts == [11, 8]  # the settings and menus are remembered by then
+    assert counts == [12, 9]  # the settings and menus are remembered by then

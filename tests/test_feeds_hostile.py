@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
-from blog.feeds.builders import FeedInfo, FeedItem, Label, Person, build_feed
+from blog.feeds.builders import build_feed
+from blog.feeds.entries import FeedInfo, FeedItem, Label, Person
 from blog.rendering import (
     ARTICLE_ATTRIBUTES,
     ARTICLE_TAGS,

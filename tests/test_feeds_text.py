@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 import pytest
 from lxml import etree
 
-from blog.feeds.builders import FeedInfo, FeedItem, Label, Person, build_feed
+from blog.feeds.builders import build_feed
 from blog.feeds.content import absolute_links
+from blog.feeds.entries import FeedInfo, FeedItem, Label, Person
 from blog.rendering import xml_safe
 from tests.factories import (
     make_article,

@@ -20,6 +20,7 @@ from flask import current_app, render_template
 from flask.sansio.app import App
 from markupsafe import Markup
 
+from blog.authors.profiles import author_card
 from blog.cache import remembered
 from blog.extensions import db
 from blog.models import Article
@@ -77,10 +78,15 @@ class ArticlePage:
         db.session.refresh(article, ["body_markdown", "body_html", "body_text"])
         listed = article.is_published() and not article.is_page
         older, newer = neighbours(article) if listed else (None, None)
+        author = author_card(article.author)
         return PublicPart(
-            head=render_template("articles/_head.html", article=article),
+            head=render_template("articles/_head.html", article=article, author=author),
             main=render_template(
-                "articles/_main.html", article=article, older=older, newer=newer
+                "articles/_main.html",
+                article=article,
+                author=author,
+                older=older,
+                newer=newer,
             ),
         )
 

@@ -22,6 +22,7 @@ from blog.articles.links import article_path
 from blog.articles.navigation import navigation_menu
 from blog.articles.page import ArticlePage
 from blog.articles.search import select_search, snippets_for
+from blog.authors.profiles import author_card
 from blog.cache import public_page
 from blog.extensions import db
 from blog.http import page_number
@@ -124,11 +125,21 @@ def by_tag(slug: str) -> str:
 @public_page
 def by_author(slug: str) -> str:
     author = db.one_or_404(User.select_by_slug(slug))
-    return scoped_listing(Article.author == author, "author", slug, author.display_name)
+    return scoped_listing(
+        Article.author == author,
+        "author",
+        slug,
+        author.display_name,
+        author=author_card(author),
+    )
 
 
 def scoped_listing(
-    condition: ColumnElement[bool], kind: str, slug: str, heading: str
+    condition: ColumnElement[bool],
+    kind: str,
+    slug: str,
+    heading: str,
+    **context: object,
 ) -> str:
     """A category's, tag's or author's page, which names its own feeds."""
     page = listing_or_404(Article.select_published().where(condition))
@@ -138,6 +149,7 @@ def scoped_listing(
         heading=heading,
         kind=kind.capitalize(),
         feed_scope=(kind, slug),
+        **context,
     )
 
 

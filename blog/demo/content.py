@@ -11,6 +11,7 @@ import yaml
 
 from blog.articles.importing import import_markdown_file
 from blog.auth.services import create_user, generate_password, new_user
+from blog.authors.profiles import ProfileChanges, apply_changes
 from blog.comments.services import recount_comments
 from blog.database import write_transaction
 from blog.demo.covers import add_demo_covers
@@ -21,6 +22,13 @@ from blog.rendering import render_comment
 DEMO_FOLDER = Path(__file__).parent
 DEMO_AUTHOR_EMAIL = "demo@example.com"
 DEMO_AUTHOR_NAME = "Ada Demo"
+# No photo: the demo shows the initials a new author gets.
+DEMO_PROFILE = ProfileChanges(
+    bio="Writes the demo articles of a new blog. Edit this bio under "
+    "**Studio › Profile**, or add a photo there.",
+    website="https://example.com/",
+    links=["https://mastodon.example/@ada"],
+)
 
 
 @dataclass
@@ -50,6 +58,7 @@ def load_demo() -> DemoResult:
             for path in sorted(DEMO_FOLDER.glob("*.md"))
         ]
         add_demo_covers(author, articles)
+        apply_changes(author, DEMO_PROFILE)
         comments = add_demo_comments(DEMO_FOLDER / "comments.yaml")
     return DemoResult(
         loaded=True,

@@ -17,7 +17,6 @@ import dataclasses
 import html
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +24,8 @@ from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
 
-from blog.feeds.feedgen_extensions import AtomEnclosure, FeedImage, RssAtomLinks
+from blog.feeds.entries import FeedInfo, FeedItem, Person
+from blog.feeds.feedgen_extensions import AtomEnclosure, RssAtomLinks
 from blog.rendering import sanitised_article_html, xml_safe
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -39,51 +39,6 @@ MEDIA_TYPES = {
 # and applies a stylesheet only to an XML type; feed readers read the
 # document whatever its type (autodiscovery links keep the formats' own).
 SERVED_TYPES = {**MEDIA_TYPES, "rss": "application/xml", "atom": "application/xml"}
-
-
-@dataclass(frozen=True)
-class Person:
-    name: str
-    url: str = ""
-
-
-@dataclass(frozen=True)
-class Label:
-    """A category or tag: its name and the URL of its page."""
-
-    name: str
-    url: str
-
-
-@dataclass(frozen=True)
-class FeedItem:
-    id: str
-    url: str
-    title: str
-    content_html: str
-    summary: str
-    published: datetime
-    updated: datetime
-    authors: tuple[Person, ...]
-    labels: tuple[Label, ...] = ()
-    image: FeedImage | None = None
-
-
-@dataclass(frozen=True)
-class FeedInfo:
-    """The feed itself. self_url is this format's own address; updated is the
-    newest change, also sent as Last-Modified."""
-
-    title: str
-    description: str
-    home_url: str
-    self_url: str
-    updated: datetime
-    author: Person
-    hub_url: str = ""
-    items: tuple[FeedItem, ...] = field(default_factory=tuple)
-    # The CSS stylesheet that shows the RSS or Atom feed in a browser.
-    stylesheet_url: str = ""
 
 
 def build_feed(format_name: str, info: FeedInfo) -> bytes:
@@ -183,6 +138,9 @@ def generator_for(info: FeedInfo, format_name: str) -> FeedGenerator:
         generator.link(href=info.hub_url, rel="hub")
     # For RSS, feedgen takes the channel's <link> from the link added last.
     generator.link(href=info.home_url, rel="alternate", type="text/html")
+    if info.author.avatar:
+        # RSS <image>, Atom <logo>: the author of an author's feed.
+        generator.image(url=info.author.avatar, title=info.title, link=info.home_url)
     return generator
 
 
@@ -291,6 +249,8 @@ def json_person(person: Person) -> dict[str, str]:
     fields = {"name": person.name}
     if person.url:
         fields["url"] = person.url
+    if person.avatar:
+        fields["avatar"] = person.avatar
     return fields
 
 

@@ -8,17 +8,19 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import current_app
+from sqlalchemy.orm import joinedload
 
 from blog.articles.images import shared_image_of
 from blog.articles.uploads import file_size
 from blog.assets import asset_url
+from blog.authors.profiles import author_card
 from blog.extensions import db
-from blog.feeds.builders import FeedImage, FeedInfo, FeedItem, Label, Person
 from blog.feeds.content import absolute_links
+from blog.feeds.entries import FeedImage, FeedInfo, FeedItem, Label, Person
 from blog.feeds.queries import ArticleScope, CommentScope
 from blog.feeds.validators import FeedValidators
 from blog.http import absolute_url
-from blog.models import Article, Comment
+from blog.models import Article, Comment, User
 from blog.site_settings import current_site
 
 LISTING_ENDPOINTS = {
@@ -27,6 +29,8 @@ LISTING_ENDPOINTS = {
     "tag": "articles.by_tag",
     "author": "articles.by_author",
 }
+# The author photo feeds carry: RSS allows a channel image 144 px wide at most.
+FEED_AVATAR = 128
 SCOPE_DESCRIPTIONS = {
     "site": "The newest articles on {site}",
     "category": "The newest articles in {name} on {site}",
@@ -91,20 +95,33 @@ def article_feed(
     """The feed of the articles the validators named, newest first."""
     name = validators.scope_name
     title = f"{name} · {site_name()}" if name else site_name()
-    author = Person(site_name())
+    items = articles(validators.item_ids)
+    author, description = Person(site_name()), feed_description(scope.kind, name)
     if scope.kind == "author":
-        author = Person(name, scope_url(scope))
+        author, description = author_of_feed(scope, name, items, description)
     return FeedInfo(
         title=title,
-        description=feed_description(scope.kind, name),
+        description=description,
         home_url=scope_url(scope),
         self_url=article_feed_url(scope, format_name),
         updated=validators.last_modified,
         author=author,
         hub_url=hub_url(),
-        items=tuple(article_item(article) for article in articles(validators.item_ids)),
+        items=tuple(article_item(article) for article in items),
         stylesheet_url=asset_url("feed.css"),
     )
+
+
+def author_of_feed(
+    scope: ArticleScope, name: str, items: list[Article], description: str
+) -> tuple[Person, str]:
+    """An author's feed is theirs: their page, photo and bio (the profile of
+    the author of its articles; every article of it is theirs)."""
+    if not items:
+        return Person(name, scope_url(scope)), description
+    card = author_card(items[0].author)
+    person = Person(name, scope_url(scope), card.avatar_url(FEED_AVATAR))
+    return person, card.bio_text or description
 
 
 def articles(ids: tuple[int, ...]) -> list[Article]:
@@ -112,7 +129,11 @@ def articles(ids: tuple[int, ...]) -> list[Article]:
     three queries however many there are."""
     if not ids:
         return []
-    found = db.session.scalars(Article.select_listing().where(Article.id.in_(ids)))
+    found = db.session.scalars(
+        Article.select_listing()
+        .options(joinedload(Article.author).joinedload(User.profile))
+        .where(Article.id.in_(ids))
+    )
     by_id = {article.id: article for article in found}
     return [by_id[id_] for id_ in ids if id_ in by_id]
 
@@ -133,6 +154,7 @@ def article_item(article: Article) -> FeedItem:
             Person(
                 author.display_name,
                 absolute_url(LISTING_ENDPOINTS["author"], slug=author.slug),
+                author_card(author).avatar_url(FEED_AVATAR),
             ),
         ),
         labels=tuple(labels_of(article)),

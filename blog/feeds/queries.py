@@ -23,6 +23,7 @@ from sqlalchemy import (
 from blog.models import (
     Article,
     ArticleStatus,
+    AuthorProfile,
     Category,
     Comment,
     CommentStatus,
@@ -43,17 +44,27 @@ class ArticleScope:
     kind: str = "site"
     slug: str = ""
 
-    def head(self) -> Select[Any]:
-        """One row, the scope's display name, when the scope exists."""
+    def head(self) -> Select[*tuple[Any, ...]]:
+        """One row, the scope's display name (and when an author's profile,
+        which their feed shows, last changed), when the scope exists."""
+        if self.kind == "author":
+            return (
+                select(
+                    User.display_name.label("scope_name"),
+                    AuthorProfile.updated_at.label("profile_change"),
+                )
+                .outerjoin(AuthorProfile, AuthorProfile.user_id == User.id)
+                .where(User.slug == self.slug)
+            )
         if self.kind == "category":
             name, slug = Category.name, Category.slug
         elif self.kind == "tag":
             name, slug = Tag.name, Tag.slug
-        elif self.kind == "author":
-            name, slug = User.display_name, User.slug
         else:
-            return select(null().label("scope_name"))
-        return select(name.label("scope_name")).where(slug == self.slug)
+            return select(null().label("scope_name"), null().label("profile_change"))
+        return select(name.label("scope_name"), null().label("profile_change")).where(
+            slug == self.slug
+        )
 
     def condition(self) -> ColumnElement[bool]:
         """Articles in the scope. The subqueries never correlate with the
@@ -131,10 +142,12 @@ def select_feed_articles(
             Article.published_at,
             User.display_name,
             User.slug.label("author_slug"),
+            AuthorProfile.updated_at.label("author_profile_change"),
             Category.name.label("category_name"),
             Category.slug.label("category_slug"),
         )
         .join(User, Article.author_id == User.id)
+        .outerjoin(AuthorProfile, AuthorProfile.user_id == User.id)
         .outerjoin(Category, Article.category_id == Category.id)
         .where(Article.is_listed(now), scope.condition())
         .order_by(Article.published_at.desc(), Article.id.desc())

@@ -58,8 +58,13 @@ def article_feed_validators(scope: ArticleScope, salt: str) -> FeedValidators | 
     if not rows:
         return None
     shown = [row for row in rows if row.item_id is not None]
-    changes = [max(row.updated_at, row.published_at) for row in shown]
-    hidden = (rows[0].draft_change, rows[0].scheduled_change)
+    changes = [
+        max(row.updated_at, row.published_at, row.author_profile_change or NEVER)
+        for row in shown
+    ]
+    # Unpublished or scheduled articles' changes, and the author's profile
+    # (their feed's description and image).
+    hidden = (rows[0].draft_change, rows[0].scheduled_change, rows[0].profile_change)
     changes += [min(change, now) for change in hidden if change is not None]
     return validators_of(rows, shown, changes, salt)
 

@@ -6,6 +6,7 @@ from blog.models.base import Base, utcnow
 from blog.models.comment import Comment, CommentStatus
 from blog.models.history import ArticleRedirect, Revision
 from blog.models.navigation import MenuItem, MenuTarget
+from blog.models.profile import AuthorProfile
 from blog.models.session import UserSession
 from blog.models.settings import SiteSettings
 from blog.models.site_state import SiteState
@@ -19,6 +20,7 @@ __all__ = [
     "ArticleKind",
     "ArticleRedirect",
     "ArticleStatus",
+    "AuthorProfile",
     "Autosave",
     "Base",
     "Category",

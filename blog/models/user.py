@@ -5,14 +5,18 @@ from __future__ import annotations
 import enum
 import hashlib
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import AnonymousUserMixin, UserMixin
 from sqlalchemy import Enum, Select, String, false, func, select
-from sqlalchemy.orm import Mapped, mapped_column, validates
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from blog.models.base import Base, utcnow
 from blog.models.public import PUBLIC
+
+if TYPE_CHECKING:
+    from blog.models.profile import AuthorProfile
 
 EMAIL_MAX = 254
 DISPLAY_NAME_MAX = 80
@@ -72,6 +76,11 @@ class User(UserMixin, Base):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+
+    # Their photo, bio and links, once they have saved them (authors).
+    profile: Mapped[AuthorProfile | None] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

@@ -27,6 +27,7 @@ from wtforms.widgets import ColorInput, TextInput
 
 from blog.models import ArticleKind, Role
 from blog.models.article import SLUG_MAX, SUMMARY_MAX, TITLE_MAX
+from blog.models.profile import BIO_MAX, LINKS_MAX, URL_MAX
 from blog.models.taxonomy import NAME_MAX
 from blog.models.upload import ALT_MAX
 
@@ -222,3 +223,41 @@ class MenuRowForm(Form):
 class MenuForm(FlaskForm):
     items = FieldList(FormField(MenuRowForm), max_entries=20)
     submit = SubmitField("Save menu")
+
+
+class ProfileForm(FlaskForm):
+    """An author's public profile; blog/authors/profiles.py checks the links."""
+
+    bio = TextAreaField(
+        "Bio",
+        validators=[
+            Optional(),
+            Length(max=BIO_MAX, message=f"A bio may be at most {BIO_MAX} characters."),
+        ],
+        description="A few sentences about you, under your articles and on your "
+        "page. Markdown: *emphasis*, **bold**, [links](https://example.com).",
+    )
+    website = StringField(
+        "Website",
+        validators=[
+            Optional(),
+            Length(
+                max=URL_MAX,
+                message=f"An address may be at most {URL_MAX} characters.",
+            ),
+        ],
+        description="Your own site, if you have one.",
+    )
+    links = TextAreaField(
+        "Other profiles",
+        validators=[Optional(), Length(max=(URL_MAX + 1) * LINKS_MAX * 2)],
+        description=f"Up to {LINKS_MAX} addresses, one per line: Mastodon, "
+        'GitHub… They are linked with rel="me", which lets Mastodon verify them.',
+    )
+    avatar = FileField(
+        "Photo",
+        description="A square photo looks best; it is cropped from the centre. "
+        "Without one, your initials are shown.",
+    )
+    remove_avatar = BooleanField("Remove the photo")
+    submit = SubmitField("Save profile")

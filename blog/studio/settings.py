@@ -109,12 +109,16 @@ def uploaded(data: object) -> bool:
     return isinstance(data, FileStorage) and bool(data.filename)
 
 
-def stored_image(file: FileStorage, *, squares: tuple[int, ...]) -> Upload:
+def stored_image(
+    file: FileStorage, *, squares: tuple[int, ...], alt: str = ""
+) -> Upload:
+    """The uploaded image, described as the site's (a logo, an icon) unless
+    `alt` says otherwise."""
     return save_upload(
         stream=file.stream,
         original_name=file.filename or "image",
         uploader=current_user,
-        alt=current_site().title,
+        alt=alt or current_site().title,
         squares=squares,
     )
 

@@ -21,6 +21,7 @@ from PIL import Image
 from blog import create_app
 from blog.articles.services import fields_of, save_article
 from blog.articles.uploads import save_upload
+from blog.authors.profiles import ProfileChanges, apply_changes
 from blog.demo.covers import SCENES, drawn
 from blog.extensions import db
 from blog.models import (
@@ -32,6 +33,7 @@ from blog.models import (
     Revision,
     Role,
 )
+from blog.models.profile import AVATAR_SIZES
 from tests.conftest import stamp_migration_head, test_settings
 from tests.factories import (
     hours_ago,
@@ -121,6 +123,21 @@ def seed(app: Flask) -> Seeded:
             original_name="ridges.jpg",
             uploader=users["author"],
             alt="Green ridges fading into a bright morning haze",
+        )
+        portrait = io.BytesIO(drawn(SCENES["why-feeds-still-matter"], seed="face"))
+        apply_changes(
+            users["author"],
+            ProfileChanges(
+                bio="Writes about **feeds** and the open web.",
+                website="https://author.example/",
+                links=["https://mastodon.example/@author"],
+                avatar=save_upload(
+                    stream=portrait,
+                    original_name="me.jpg",
+                    uploader=users["author"],
+                    squares=AVATAR_SIZES,
+                ),
+            ),
         )
         news, essays = make_category("News"), make_category("Essays")
         tags = [make_tag("python"), make_tag("writing")]

@@ -64,6 +64,9 @@ PAGE_TYPES = [
     PageType("revision", STUDIO_ARTICLE + "/revisions/{revision_id}", "author"),
     PageType("delete an article", STUDIO_ARTICLE + "/delete", "author"),
     PageType("images", "/studio/uploads", "author"),
+    PageType("profile", "/studio/profile", "author"),
+    # Without a photo: the initials drawn in the page.
+    PageType("profile, no photo", "/studio/profile", "admin"),
     PageType("moderation queue", "/studio/comments?status=pending", "admin"),
     PageType("accounts", "/studio/users", "admin"),
     PageType("settings", "/studio/settings", "admin"),
