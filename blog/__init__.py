@@ -21,6 +21,7 @@ from blog import (
     security,
     site_settings,
     templating,
+    themes,
 )
 from blog.config import load_config
 from blog.database import configure_engine
@@ -55,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     register_blueprints(app)
     assets.init_app(app)
+    themes.init_app(app)  # before the cache: its files are in the fingerprint
     errors.init_app(app)
     faults.init_app(app)
     security.init_app(app)

@@ -40,6 +40,8 @@ class DefaultConfig:
     TIMEZONE = "UTC"
     # The language pages are written in (<html lang>, feeds).
     LANGUAGE = "en"
+    # Templates and static files that replace the built-in ones (docs/THEMES.md).
+    THEME_FOLDER = "theme"
     # SQLAlchemy URL; empty = a SQLite file blog.sqlite in the instance folder.
     DATABASE_URL = ""
     # Seconds a write waits for a lock before the user gets a 503 with their
@@ -164,6 +166,7 @@ STRING_SETTINGS = (
     "SECRET_KEY",
     "COMMENT_RATE_LIMIT",
     "WEBSUB_HUB",
+    "THEME_FOLDER",
 )
 MODERATION_POLICIES = ("first", "all", "none")
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
@@ -234,15 +237,12 @@ def configure_database(app: Flask) -> None:
         url = "sqlite:///" + str(Path(app.instance_path) / "blog.sqlite")
     config["SQLALCHEMY_DATABASE_URI"] = with_psycopg_driver(url)
     options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = options["connect_args"] = dict(options.get("connect_args") or {})
     if url.startswith("sqlite"):
         # sqlite3's own busy handler waits this long before "database is locked".
-        connect_args = dict(options.get("connect_args") or {})
         connect_args.setdefault("timeout", config["SQLITE_BUSY_TIMEOUT"])
-        options["connect_args"] = connect_args
     else:
-        connect_args = dict(options.get("connect_args") or {})
         connect_args.setdefault("connect_timeout", config["DATABASE_CONNECT_TIMEOUT"])
-        options["connect_args"] = connect_args
         options.setdefault("pool_pre_ping", True)
         # Each request thread holds one connection; the background threads
         # (mail, WebSub pings) may hold the overflow. Per worker process, so

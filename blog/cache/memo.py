@@ -8,9 +8,10 @@ take no part in): `remembered()` keeps those parts.
 Rules (each enforced by a test):
 
 - The key is the memo's name, the content version, and a fingerprint of the
-  code and templates that produce memos, computed at start-up: a deploy that
-  changes a template or a module never reads an old memo from a shared cache
-  (Redis). Nothing is bumped by hand.
+  code and templates that produce memos and of the theme's files
+  (blog/themes.py), computed at start-up: a deploy that changes a template,
+  a module or the theme never reads an old memo from a shared cache (Redis).
+  Nothing is bumped by hand.
 - The version is the one this transaction pinned before its first read
   (blog/cache/version.py), not one read when the memo is asked for: content
   a view loaded earlier is never older than the key it is stored under.
@@ -38,15 +39,20 @@ from blog.extensions import cache, db
 T = TypeVar("T")
 PACKAGE = Path(__file__).resolve().parent.parent  # blog/
 FINGERPRINT = "blog.memo_fingerprint"  # app.extensions key
+THEME_FILES = "blog.theme_files"  # app.extensions key: the theme's digest, if any
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[FINGERPRINT] = code_fingerprint(app.jinja_env)
+    theme_files = app.extensions.get(THEME_FILES, "")
+    app.extensions[FINGERPRINT] = code_fingerprint(app.jinja_env, theme_files)
 
 
-def code_fingerprint(environment: Environment) -> str:
-    """A hash of every template the app can load and of the package's code."""
+def code_fingerprint(environment: Environment, theme_files: str = "") -> str:
+    """A hash of every template the app can load, of the package's code and
+    of the theme's files (their stylesheets' digests are in the pages)."""
     digest = hashlib.sha256(python_sources_digest().encode())
+    if theme_files:
+        digest.update(theme_files.encode())
     loader = environment.loader
     for name in sorted(loader.list_templates()) if loader else ():
         source, _filename, _uptodate = loader.get_source(environment, name)  # type: ignore[union-attr]
