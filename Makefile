@@ -6,7 +6,9 @@ FLASK := $(BIN)/flask --app blog
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-browser-if-possible test-slow test-browser screenshots test-all lint typecheck security code-css hooks install install-test clean
+TRANSLATIONS := blog/translations
+
+.PHONY: messages translations run test test-browser-if-possible test-slow test-browser screenshots test-all lint typecheck security code-css hooks install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -95,3 +97,16 @@ lighthouse: install-test
 ## Two blog instances behind nginx on PostgreSQL + Redis: throughput and consistency checks
 bench-cluster: install
 	$(BIN)/python -m bench.cluster $(ARGS)
+
+## Extract every string the blog shows into $(TRANSLATIONS)/messages.pot and
+## add the new ones to each language's catalogue (then translate them there)
+messages: install-test
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k lazy_gettext --sort-by-file \
+		--no-wrap --project blog --copyright-holder "the blog's authors" \
+		-o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update --quiet -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
+		--no-wrap --no-fuzzy-matching --ignore-obsolete
+
+## Compile the catalogues into the .mo files the blog reads (committed)
+translations: install
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)

@@ -23,8 +23,7 @@ class DefaultConfig:
     SITE_NAME = "Blog"
     # A line under the name on the home page, and the footer's description.
     SITE_TAGLINE = "Articles, notes and conversations"
-    # A sentence or two about the site: the home page, the footer, the
-    # description search engines and link previews show.
+    # A sentence or two: home page, footer, search engines and link previews.
     SITE_DESCRIPTION = (
         "New writing, published here first and followed by feed;"
         " every article is open for comments."
@@ -32,13 +31,12 @@ class DefaultConfig:
     # The colour of links, buttons and the focus ring (#rrggbb). It must have
     # a contrast of 4.5:1 with the page; dark mode uses a lighter step of it.
     ACCENT_COLOR = DEFAULT_ACCENT
-    # The site's public address, for every absolute link: mail, feeds, canonical
-    # links. Never taken from a request's Host header, which a client chooses.
-    # Set it in production (e.g. https://blog.example.org).
+    # The public address of every absolute link (mail, feeds, canonical), never
+    # a request's Host header. Set it in production (https://blog.example.org).
     SITE_URL = "http://127.0.0.1:5000"
     # IANA time zone in which pages show times and authors schedule articles.
     TIMEZONE = "UTC"
-    # The language pages are written in (<html lang>, feeds).
+    # The blog's language (words, dates, <html lang>, feeds): en or fr.
     LANGUAGE = "en"
     # Templates and static files that replace the built-in ones (docs/THEMES.md).
     THEME_FOLDER = "theme"
@@ -169,6 +167,8 @@ STRING_SETTINGS = (
     "THEME_FOLDER",
 )
 MODERATION_POLICIES = ("first", "all", "none")
+# Languages blog/translations/ translates completely, in their own words.
+LANGUAGES = {"en": "English", "fr": "Français"}
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 
 
@@ -201,10 +201,10 @@ def normalise_config(app: Flask) -> None:
     config["SITE_URL"] = config["SITE_URL"].rstrip("/")
     if not config["SITE_URL"].startswith(("http://", "https://")):
         raise ConfigError("BLOG_SITE_URL must be an http:// or https:// address")
-    if config["COMMENT_MODERATION"] not in MODERATION_POLICIES:
-        raise ConfigError(
-            f"BLOG_COMMENT_MODERATION must be one of {', '.join(MODERATION_POLICIES)}"
-        )
+    choices = {"COMMENT_MODERATION": MODERATION_POLICIES, "LANGUAGE": LANGUAGES}
+    for key, allowed in choices.items():
+        if config[key] not in allowed:
+            raise ConfigError(f"BLOG_{key} must be one of {', '.join(allowed)}")
     try:
         ZoneInfo(config["TIMEZONE"])
     except (ZoneInfoNotFoundError, ValueError) as error:

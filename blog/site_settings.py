@@ -33,7 +33,7 @@ from werkzeug.local import LocalProxy
 
 from blog.cache import remembered
 from blog.colors import Accent, AccentColourError, accent_from
-from blog.config import MODERATION_POLICIES
+from blog.config import LANGUAGES, MODERATION_POLICIES
 from blog.database import write_transaction
 from blog.errors import InvalidInput
 from blog.extensions import db
@@ -215,9 +215,6 @@ def icon_of(upload: Upload) -> Icon | None:
         ),
     )
 
-
-# Languages the blog has a complete translation for.
-LANGUAGES = {"en": "English"}
 
 
 def save_settings(*, values: dict[str, Any]) -> None:

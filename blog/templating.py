@@ -10,6 +10,7 @@ from flask import Flask, current_app, request, url_for
 from blog.articles.images import picture_of, shared_image_of
 from blog.articles.links import article_path, article_url
 from blog.http import absolute_url
+from blog.i18n import localtime
 from blog.models import Role
 from blog.models.search import SEARCH_QUERY_MAX
 from blog.rendering import word_count
@@ -38,13 +39,6 @@ def init_app(app: Flask) -> None:
 
 def site_zone() -> ZoneInfo:
     return current_site().zone
-
-
-def localtime(moment: datetime | None, pattern: str = "%-d %B %Y") -> str:
-    """A UTC time shown in the site's time zone."""
-    if moment is None:
-        return ""
-    return moment.astimezone(site_zone()).strftime(pattern)
 
 
 def isodate(moment: datetime | None) -> str:

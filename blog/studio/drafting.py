@@ -128,7 +128,7 @@ def typed_fields() -> dict[str, Any]:
 
 def saved_answer(article: Article, saved_at: datetime) -> Response:
     return jsonify(
-        saved_at=localtime(saved_at, "%H:%M"),
+        saved_at=localtime(saved_at, "time"),
         saved_at_iso=saved_at.isoformat(timespec="seconds"),
         edit_url=url_for("studio.edit", article_id=article.id),
         autosave_url=url_for("studio.autosave", article_id=article.id),

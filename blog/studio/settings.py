@@ -12,6 +12,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
 from blog.articles.uploads import save_upload
+from blog.config import LANGUAGES
 from blog.errors import BlogError
 from blog.extensions import db
 from blog.models import Role, SiteSettings, Upload
@@ -19,7 +20,6 @@ from blog.models.settings import SETTINGS_ROW_ID
 from blog.permissions import require_role
 from blog.site_settings import (
     ICON_SIZES,
-    LANGUAGES,
     OWNER_SETTINGS,
     checked_values,
     current_site,
