@@ -16,6 +16,7 @@ from blog import (
     cli,
     errors,
     faults,
+    i18n,
     inputs,
     requestlog,
     security,
@@ -60,6 +61,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     faults.init_app(app)
     security.init_app(app)
+    i18n.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
     # Last: the middleware reads the views' cache rules, and memo keys the
