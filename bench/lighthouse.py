@@ -1,5 +1,7 @@
-"""Lighthouse scores of the home page and an article with a cover image,
-mobile and desktop, on the demo blog served by gunicorn.
+"""Lighthouse scores of the home page, an article with a cover image, a page
+and an author's page, and of the owner's studio pages (settings, menus, the
+page editor, the profile), mobile and desktop, on the demo blog served by
+gunicorn. The studio is audited logged in as the demo author made admin.
 
     make lighthouse         (or: .venv/bin/python -m bench.lighthouse)
 
@@ -13,14 +15,20 @@ performance.
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
+import re
+import sqlite3
 import subprocess  # nosec B404 # npm and lighthouse, with arguments we made
 import sys
 import tempfile
+import urllib.parse
+import urllib.request
 from pathlib import Path
 from typing import Any
 
+from blog.demo.content import DEMO_AUTHOR_EMAIL
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.screenshots import demo_site
 
@@ -31,6 +39,7 @@ RESULTS = BENCH / "results" / "lighthouse"
 VERSION = "12.2.3"
 FLOORS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
 FORM_FACTORS = ("mobile", "desktop")
+DEMO_AUTHOR_SLUG = "ada-demo"
 
 
 def install() -> None:
@@ -45,7 +54,7 @@ def install() -> None:
     )  # fmt: skip
 
 
-def audit(url: str, form_factor: str, report: Path) -> dict[str, Any]:
+def audit(url: str, form_factor: str, report: Path, cookie: str = "") -> dict[str, Any]:
     command = [
         str(LIGHTHOUSE),
         url,
@@ -57,6 +66,8 @@ def audit(url: str, form_factor: str, report: Path) -> dict[str, Any]:
     ]
     if form_factor == "desktop":
         command.append("--preset=desktop")
+    if cookie:
+        command.append(f"--extra-headers={json.dumps({'Cookie': cookie})}")
     subprocess.run(  # nosec B603 # noqa: S603 # our own command line
         command, check=True, env={**os.environ, "CHROME_PATH": CHROMIUM}
     )
@@ -80,6 +91,26 @@ def lost_points(result: dict[str, Any], category: str) -> list[str]:
     return lost
 
 
+def admin_cookie(folder: Path, url: str, password: str) -> str:
+    """The session cookie of the demo author, made admin: the studio's owner
+    pages need one."""
+    database = sqlite3.connect(folder / "blog.sqlite")
+    with database:
+        database.execute(
+            "UPDATE users SET role = 'admin' WHERE email = ?", (DEMO_AUTHOR_EMAIL,)
+        )
+    database.close()
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    login_page = opener.open(f"{url}/auth/login").read().decode()  # nosec B310
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login_page)
+    assert token, "the login form has no CSRF token"  # noqa: S101
+    form = {"email": DEMO_AUTHOR_EMAIL, "password": password, "csrf_token": token[1]}
+    data = urllib.parse.urlencode(form).encode()
+    opener.open(f"{url}/auth/login", data=data)  # nosec B310 # our own server
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
+
+
 def main() -> int:
     if not Path(CHROMIUM).exists():
         print(
@@ -91,12 +122,23 @@ def main() -> int:
     failures = []
     rows = []
     with tempfile.TemporaryDirectory() as folder, demo_site(Path(folder)) as site:
-        url, _password, slug, _article_id = site
-        pages = {"home": f"{url}/", "article with a cover": f"{url}/articles/{slug}"}
-        for page, address in pages.items():
+        url, password, slug, _article_id = site
+        cookie = admin_cookie(Path(folder), url, password)
+        pages = {
+            "home": (f"{url}/", ""),
+            "article with a cover": (f"{url}/articles/{slug}", ""),
+            "page": (f"{url}/about", ""),
+            "author": (f"{url}/author/{DEMO_AUTHOR_SLUG}", ""),
+            "settings": (f"{url}/studio/settings", cookie),
+            "menus": (f"{url}/studio/navigation", cookie),
+            "page editor": (f"{url}/studio/articles/new?kind=page", cookie),
+            "profile": (f"{url}/studio/profile", cookie),
+        }
+        for page, (address, sent_cookie) in pages.items():
             for form_factor in FORM_FACTORS:
                 name = f"{page.replace(' ', '-')}-{form_factor}"
-                result = audit(address, form_factor, RESULTS / f"{name}.json")
+                report = RESULTS / f"{name}.json"
+                result = audit(address, form_factor, report, sent_cookie)
                 got = scores(result)
                 rows.append((page, form_factor, got))
                 for category, floor in FLOORS.items():
