@@ -63,8 +63,9 @@ def test_every_page_type_reads_well_everywhere(
 def visit(
     page: Any, page_type: PageType, site: LiveSite, problems: list[str], where: str
 ) -> None:
-    """Load the page, noting console errors (CSP violations among them) and
-    any request that leaves the site's origin."""
+    """Load the page, noting console errors (CSP violations among them),
+    exceptions its scripts throw and any request that leaves the site's
+    origin."""
     address = page_type.address(site)
 
     def note_console_error(message: Any) -> None:
@@ -73,6 +74,7 @@ def visit(
             problems.append(f"{where}: {message.text}")
 
     page.on("console", note_console_error)
+    page.on("pageerror", lambda error: problems.append(f"{where}: {error}"))
     page.on(
         "request",
         lambda request: (

@@ -12,7 +12,9 @@
   const AUTOSAVE_AFTER_MS = 2000;
   const PREVIEW_AFTER_MS = 600;
   const WORDS_PER_MINUTE = 220;
-  const FIELDS = ["title", "slug", "category", "tags", "summary", "body", "cover", "cover_alt", "publish_at"];
+  // A page's editor has no category or tags: only the fields it shows.
+  const FIELDS = ["title", "slug", "category", "tags", "summary", "body", "cover", "cover_alt", "publish_at"]
+    .filter((name) => form.elements[name]);
 
   const body = form.elements.body;
   const title = form.elements.title;
