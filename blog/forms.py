@@ -1,5 +1,6 @@
 """Forms every blueprint shares, and two helpers for reading them in views."""
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import Field, Form, StringField, SubmitField
 
@@ -27,7 +28,9 @@ def first_error(form: Form) -> str:
     answer that has no page to show them beside the fields."""
     for field in form:
         if field.errors and field.name == "csrf_token":
-            return "This page has expired. Reload it and try again."
+            return _("This page has expired. Reload it and try again.")
         if field.errors:
-            return f"{field.label.text}: {field.errors[0]}"
-    return "The form could not be read. Reload the page and try again."
+            return _(
+                "%(label)s: %(error)s", label=field.label.text, error=field.errors[0]
+            )
+    return _("The form could not be read. Reload the page and try again.")

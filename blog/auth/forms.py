@@ -1,5 +1,7 @@
 """Account forms: shape rules only; facts are checked by the services."""
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -15,15 +17,19 @@ from blog.auth.services import PASSWORD_MAX, PASSWORD_MIN
 from blog.models.user import DISPLAY_NAME_MAX, EMAIL_MAX
 
 
-def new_password_field(label: str = "Password") -> PasswordField:
+def new_password_field(label: LazyString | None = None) -> PasswordField:
     return PasswordField(
-        label,
+        _l("Password") if label is None else label,
         validators=[
             DataRequired(),
             Length(
                 min=PASSWORD_MIN,
                 max=PASSWORD_MAX,
-                message=f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters.",
+                message=_l(
+                    "Use %(min)d to %(max)d characters.",
+                    min=PASSWORD_MIN,
+                    max=PASSWORD_MAX,
+                ),
             ),
         ],
     )
@@ -31,76 +37,79 @@ def new_password_field(label: str = "Password") -> PasswordField:
 
 def repeat_field(of: str) -> PasswordField:
     return PasswordField(
-        "Password again",
-        validators=[DataRequired(), EqualTo(of, message="The passwords differ.")],
+        _l("Password again"),
+        validators=[DataRequired(), EqualTo(of, message=_l("The passwords differ."))],
     )
 
 
 def email_field() -> EmailField:
     return EmailField(
-        "Email",
+        _l("Email"),
         validators=[
             DataRequired(),
             Length(max=EMAIL_MAX),
-            Email(message="This is not an email address.", check_deliverability=False),
+            Email(
+                message=_l("This is not an email address."),
+                check_deliverability=False,
+            ),
         ],
     )
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=EMAIL_MAX)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=EMAIL_MAX)])
     password = PasswordField(
-        "Password", validators=[DataRequired(), Length(max=PASSWORD_MAX)]
+        _l("Password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)]
     )
-    remember = BooleanField("Remember me")
+    remember = BooleanField(_l("Remember me"))
     next = HiddenField()
-    submit = SubmitField("Log in")
+    submit = SubmitField(_l("Log in"))
 
 
 class RegistrationForm(FlaskForm):
     email = email_field()
     display_name = StringField(
-        "Display name", validators=[DataRequired(), Length(max=DISPLAY_NAME_MAX)]
+        _l("Display name"), validators=[DataRequired(), Length(max=DISPLAY_NAME_MAX)]
     )
     password = new_password_field()
     password_again = repeat_field("password")
     # Where the reader was going (an article's comment form), as on login.
     next = HiddenField()
-    submit = SubmitField("Create account")
+    submit = SubmitField(_l("Create account"))
 
 
 class ProfileForm(FlaskForm):
     display_name = StringField(
-        "Display name", validators=[DataRequired(), Length(max=DISPLAY_NAME_MAX)]
+        _l("Display name"), validators=[DataRequired(), Length(max=DISPLAY_NAME_MAX)]
     )
     notify_replies = BooleanField(
-        "Mail me when someone replies to my comments or comments on my articles"
+        _l("Mail me when someone replies to my comments or comments on my articles")
     )
-    submit = SubmitField("Save")
+    submit = SubmitField(_l("Save"))
 
 
 class PasswordChangeForm(FlaskForm):
     current_password = PasswordField(
-        "Current password", validators=[DataRequired(), Length(max=PASSWORD_MAX)]
+        _l("Current password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)]
     )
-    password = new_password_field("New password")
+    password = new_password_field(_l("New password"))
     password_again = repeat_field("password")
-    submit = SubmitField("Change password")
+    submit = SubmitField(_l("Change password"))
 
 
 class DeleteAccountForm(FlaskForm):
     current_password = PasswordField(
-        "Your password", validators=[DataRequired(), Length(max=PASSWORD_MAX)]
+        _l("Your password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)]
     )
-    submit = SubmitField("Delete my account")
+    submit = SubmitField(_l("Delete my account"))
 
 
 class ResetRequestForm(FlaskForm):
     email = email_field()
-    submit = SubmitField("Send the link")
+    submit = SubmitField(_l("Send the link"))
 
 
 class ResetPasswordForm(FlaskForm):
-    password = new_password_field("New password")
+    password = new_password_field(_l("New password"))
     password_again = repeat_field("password")
-    submit = SubmitField("Set password")
+    submit = SubmitField(_l("Set password"))

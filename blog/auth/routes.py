@@ -11,6 +11,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -30,7 +32,6 @@ from blog.errors import BlogError
 from blog.extensions import limiter
 from blog.forms import ButtonForm, add_error, text_of
 from blog.http import safe_next_url
-from blog.models.user import DELETED_USER_NAME
 from blog.ratelimit import (
     LOGIN_PAIR_SCOPE,
     address_has_logged_in_to_submitted_account,
@@ -88,7 +89,9 @@ def register() -> Page:
             add_error(form.email, error.message)
         else:
             sessions.log_in(user)
-            flash(f"Welcome, {user.display_name}. Your account is ready.")
+            flash(
+                _("Welcome, %(name)s. Your account is ready.", name=user.display_name)
+            )
             return redirect(safe_next_url(form.next.data), code=303)
     return render_template("auth/register.html", form=form), form_status()
 
@@ -134,7 +137,7 @@ def login() -> Page:
             add_error(form.password, error.message)
         else:
             sessions.log_in(user, remember=bool(form.remember.data))
-            flash(f"Welcome back, {user.display_name}.")
+            flash(_("Welcome back, %(name)s.", name=user.display_name))
             return redirect(safe_next_url(form.next.data), code=303)
     return render_template("auth/login.html", form=form), form_status()
 
@@ -144,7 +147,7 @@ def login() -> Page:
 def logout() -> Response:
     if ButtonForm().validate_on_submit():
         sessions.log_out()
-        flash("You are logged out.")
+        flash(_("You are logged out."))
     return redirect(url_for("articles.index"), code=303)
 
 
@@ -166,7 +169,8 @@ def account_page(**forms: object) -> str:
     forms.setdefault("delete_form", DeleteAccountForm(formdata=None))
     return render_template(
         "auth/account.html",
-        deleted_user_name=DELETED_USER_NAME,
+        # Comment.author_name's DELETED_USER_NAME, in the site's language.
+        deleted_user_name=_("deleted user"),
         sessions=sessions.live_sessions(current_user),
         current_session=sessions.current_session_digest(),
         describe_browser=sessions.describe_browser,
@@ -186,7 +190,13 @@ def account() -> str:
 def end_other_sessions() -> Response:
     if ButtonForm().validate_on_submit():
         ended = sessions.end_other_sessions(current_user)
-        flash(f"Logged out {ended} other session{'s' if ended != 1 else ''}.")
+        flash(
+            ngettext(
+                "Logged out %(num)d other session.",
+                "Logged out %(num)d other sessions.",
+                ended,
+            )
+        )
     return redirect(url_for("auth.account"), code=303)
 
 
@@ -204,7 +214,7 @@ def update_profile() -> Page:
         except BlogError as error:
             add_error(form.display_name, error.message)
         else:
-            flash("Your profile is saved.")
+            flash(_("Your profile is saved."))
             return redirect(url_for("auth.account"), code=303)
     return account_page(profile_form=form), 400
 
@@ -225,7 +235,7 @@ def change_password() -> Page:
         else:
             # Every session of the account ended; this browser gets a new one.
             sessions.log_in(user)
-            flash("Your password is changed. Other sessions have been logged out.")
+            flash(_("Your password is changed. Other sessions have been logged out."))
             return redirect(url_for("auth.account"), code=303)
     return account_page(password_form=form), 400
 
@@ -244,8 +254,10 @@ def delete_account() -> Page:
         else:
             sessions.log_out()
             flash(
-                "Your account is deleted. Your comments remain as "
-                f"“{DELETED_USER_NAME}”."
+                _(
+                    "Your account is deleted. Your comments remain as “%(name)s”.",
+                    name=_("deleted user"),
+                )
             )
             return redirect(url_for("articles.index"), code=303)
     return account_page(delete_form=form), 400
@@ -276,6 +288,6 @@ def reset_password(token: str) -> Page:
         except BlogError as error:
             add_error(form.password, error.message)
         else:
-            flash("Your password is set. You can log in with it now.")
+            flash(_("Your password is set. You can log in with it now."))
             return redirect(url_for("auth.login"), code=303)
     return render_template("auth/reset_password.html", form=form), form_status()

@@ -6,6 +6,7 @@ import secrets
 from functools import cache
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -34,11 +35,15 @@ def generate_password() -> str:
 
 def check_password_rules(password: str, email: str) -> None:
     if len(password) < PASSWORD_MIN:
-        raise InvalidInput(f"A password needs at least {PASSWORD_MIN} characters.")
+        raise InvalidInput(
+            _("A password needs at least %(min)d characters.", min=PASSWORD_MIN)
+        )
     if len(password) > PASSWORD_MAX:
-        raise InvalidInput(f"A password has at most {PASSWORD_MAX} characters.")
+        raise InvalidInput(
+            _("A password has at most %(max)d characters.", max=PASSWORD_MAX)
+        )
     if password.strip().lower() == email.strip().lower():
-        raise InvalidInput("The password must not be the email address.")
+        raise InvalidInput(_("The password must not be the email address."))
 
 
 def create_user(
@@ -47,7 +52,7 @@ def create_user(
     """A new account; password None leaves it without a usable password."""
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
-        raise InvalidInput(f"{email!r} is not an email address.")
+        raise InvalidInput(_("%(email)s is not an email address.", email=repr(email)))
     password_hash = None
     if password is not None:
         check_password_rules(password, email)
@@ -55,12 +60,16 @@ def create_user(
     try:
         with write_transaction():
             if db.session.scalar(User.select_by_email(email)) is not None:
-                raise Conflict(f"An account for {email} exists already.")
+                raise Conflict(account_exists(email))
             user = new_user(email=email, display_name=display_name, role=role)
             user.password_hash = password_hash
     except IntegrityError as error:
-        raise Conflict(f"An account for {email} exists already.") from error
+        raise Conflict(account_exists(email)) from error
     return user
+
+
+def account_exists(email: str) -> str:
+    return _("An account for %(email)s exists already.", email=email)
 
 
 def new_user(*, email: str, display_name: str, role: Role) -> User:
@@ -98,15 +107,16 @@ def authenticate(*, email: str, password: str) -> User:
     user = db.session.scalar(User.select_by_email(email))
     if user is None or user.password_hash is None:
         check_password_hash(dummy_password_hash(), password)
-        raise InvalidInput(LOGIN_REFUSED)
+        raise InvalidInput(login_refused())
     if not user.check_password(password) or not user.is_active:
-        raise InvalidInput(LOGIN_REFUSED)
+        raise InvalidInput(login_refused())
     with write_transaction():
         user.last_login_at = utcnow()
     return user
 
 
-LOGIN_REFUSED = "The email or password is not right."
+def login_refused() -> str:
+    return _("The email or password is not right.")
 
 
 @cache
@@ -117,7 +127,7 @@ def dummy_password_hash() -> str:
 def register_user(*, email: str, display_name: str, password: str) -> User:
     """A reader account, open only while registration is."""
     if not current_site().registration_open:
-        raise PermissionDenied("Registration is closed on this site.")
+        raise PermissionDenied(_("Registration is closed on this site."))
     return create_user(
         email=email, display_name=display_name, role=Role.READER, password=password
     )
@@ -126,7 +136,7 @@ def register_user(*, email: str, display_name: str, password: str) -> User:
 def update_profile(*, user: User, display_name: str, notify_replies: bool) -> User:
     display_name = display_name.strip()
     if not display_name:
-        raise InvalidInput("A display name cannot be empty.")
+        raise InvalidInput(_("A display name cannot be empty."))
     with write_transaction():
         user.display_name = display_name
         user.notify_replies = notify_replies
@@ -137,7 +147,7 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
     """Set a new password after checking the current one. Other sessions and
     reset links of this account stop working."""
     if not user.check_password(current_password):
-        raise InvalidInput("The current password is not right.")
+        raise InvalidInput(_("The current password is not right."))
     check_password_rules(new_password, user.email)
     password_hash = generate_password_hash(new_password)
     with write_transaction():
@@ -150,13 +160,16 @@ def delete_account(*, user: User, password: str) -> None:
     """Remove the account. Its comments stay, credited to "deleted user"; an
     author must first hand over or delete their articles."""
     if user.has_password and not user.check_password(password):
-        raise InvalidInput("The password is not right.")
+        raise InvalidInput(_("The password is not right."))
     with write_transaction():
         has_articles = db.session.scalar(Article.select_count_by_author(user.id))
         if has_articles:
             raise Conflict(
-                "Your account still has articles. Delete them, or ask an editor "
-                "to move them to another author, before deleting the account."
+                _(
+                    "Your account still has articles. Delete them, or ask an "
+                    "editor to move them to another author, before deleting the "
+                    "account."
+                )
             )
         # Comments keep their place in threads, with no author.
         db.session.execute(Comment.update_orphan_by(user.id))
@@ -181,22 +194,23 @@ def user_for_reset_token(token: str) -> User:
         )
     except SignatureExpired as error:
         raise InvalidInput(
-            "This reset link has expired. Ask for a new one below."
+            _("This reset link has expired. Ask for a new one below.")
         ) from error
     except (BadSignature, ValueError, TypeError) as error:
         raise InvalidInput(
-            "This reset link is not valid. Ask for a new one."
+            _("This reset link is not valid. Ask for a new one.")
         ) from error
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None or not user.active or user.password_fingerprint != fingerprint:
-        raise InvalidInput(RESET_LINK_USED)
+        raise InvalidInput(reset_link_used())
     return user
 
 
-RESET_LINK_USED = (
-    "This reset link was used already, or the password has changed since it "
-    "was sent. Ask for a new one."
-)
+def reset_link_used() -> str:
+    return _(
+        "This reset link was used already, or the password has changed since it "
+        "was sent. Ask for a new one."
+    )
 
 
 def request_password_reset(email: str) -> None:
@@ -206,13 +220,18 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.active:
         return
     link = absolute_url("auth.reset_password", token=make_reset_token(user))
+    # In the site's language: this runs within a request.
     send_mail(
         user.email,
-        f"Reset your password on {current_site().title}",
-        f"Hello {user.display_name},\n\nSomeone (we hope you) asked to reset the "
-        f"password of this account. Open this link within an hour to choose a "
-        f"new password:\n\n{link}\n\nThe link works once. If you did not ask for "
-        f"it, ignore this mail: your password stays as it is.\n",
+        _("Reset your password on %(site)s", site=current_site().title),
+        _(
+            "Hello %(name)s,\n\nSomeone (we hope you) asked to reset the "
+            "password of this account. Open this link within an hour to choose a "
+            "new password:\n\n%(link)s\n\nThe link works once. If you did not ask "
+            "for it, ignore this mail: your password stays as it is.\n",
+            name=user.display_name,
+            link=link,
+        ),
     )
 
 
@@ -224,7 +243,7 @@ def reset_password(*, token: str, new_password: str) -> User:
     with write_transaction():
         db.session.refresh(user)  # the link works once, even for two at a time
         if user.password_fingerprint != fingerprint:
-            raise InvalidInput(RESET_LINK_USED)
+            raise InvalidInput(reset_link_used())
         user.password_hash = password_hash
         end_sessions(user)  # whoever knew the old password is logged out
     return user
@@ -233,7 +252,7 @@ def reset_password(*, token: str, new_password: str) -> User:
 def set_role(*, user: User, role: Role, by: User | None = None) -> User:
     """Change a role; an admin cannot take their own admin role away."""
     if by is not None and by.id == user.id and role is not Role.ADMIN:
-        raise PermissionDenied("You cannot remove your own admin role.")
+        raise PermissionDenied(_("You cannot remove your own admin role."))
     with write_transaction():
         user.role = role
     return user
@@ -242,7 +261,7 @@ def set_role(*, user: User, role: Role, by: User | None = None) -> User:
 def set_active(*, user: User, active: bool, by: User) -> User:
     """Deactivate or reactivate an account; deactivating ends its sessions."""
     if by.id == user.id:
-        raise PermissionDenied("You cannot deactivate your own account.")
+        raise PermissionDenied(_("You cannot deactivate your own account."))
     with write_transaction():
         user.active = active
         if not active:

@@ -17,6 +17,7 @@ import secrets
 from datetime import timedelta
 
 from flask import Flask, Response, current_app, request, session
+from flask_babel import gettext as _
 from flask_login import login_user, logout_user, user_loaded_from_cookie
 from sqlalchemy import delete
 
@@ -149,7 +150,7 @@ def describe_browser(user_agent: str) -> str:
     browser = parsed.user_agent.family if parsed.user_agent else ""
     system = parsed.os.family if parsed.os else ""
     if browser and browser != "Other" and system and system != "Other":
-        return f"{browser} on {system}"
+        return _("%(browser)s on %(system)s", browser=browser, system=system)
     if browser and browser != "Other":
         return browser
-    return "An unknown browser"
+    return _("An unknown browser")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from flask_babel import LazyString, format_number
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
@@ -25,15 +28,29 @@ from wtforms.widgets import HiddenInput
 from blog.inputs import MAX_ROW_ID, row_ids
 from blog.models.comment import BODY_MAX
 
-EMPTY_MESSAGE = "Write something before posting."
-TOO_LONG_MESSAGE = f"A comment has at most {BODY_MAX:,} characters."
-# WTForms 3.3's shorthand (value: label); tuples are deprecated there.
-MODERATION_ACTIONS = {
-    "approve": "Approve",
-    "hide": "Hide",
-    "spam": "Mark as spam",
-    "delete": "Delete",
-}
+EMPTY_MESSAGE = _l("Write something before posting.")
+
+
+def too_long_message() -> str:
+    # The limit is written as the site's language writes numbers ("5,000").
+    return _(
+        "A comment has at most %(limit)s characters.", limit=format_number(BODY_MAX)
+    )
+
+
+TOO_LONG_MESSAGE = LazyString(too_long_message)
+
+
+def moderation_actions() -> dict[str, str]:
+    """WTForms 3.3's shorthand (value: label); tuples are deprecated there.
+    Read when a form needs its choices, so the labels are in the site's
+    language."""
+    return {
+        "approve": _("Approve"),
+        "hide": _("Hide"),
+        "spam": _("Mark as spam"),
+        "delete": _("Delete"),
+    }
 
 
 def one_kind_of_newline(text: str | None) -> str | None:
@@ -44,7 +61,7 @@ def one_kind_of_newline(text: str | None) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def body_field(label: str) -> TextAreaField:
+def body_field(label: LazyString) -> TextAreaField:
     return TextAreaField(
         label,
         filters=[one_kind_of_newline],
@@ -56,7 +73,7 @@ def body_field(label: str) -> TextAreaField:
 
 
 class CommentForm(FlaskForm):
-    body = body_field("Your comment")
+    body = body_field(_l("Your comment"))
     parent_id = IntegerField(
         widget=HiddenInput(),
         validators=[Optional(), NumberRange(min=1, max=MAX_ROW_ID)],
@@ -64,15 +81,16 @@ class CommentForm(FlaskForm):
     )
     # A honeypot: hidden from people by CSS, filled in by form-filling robots.
     website = StringField(
-        "Leave this field empty", render_kw={"tabindex": "-1", "autocomplete": "off"}
+        _l("Leave this field empty"),
+        render_kw={"tabindex": "-1", "autocomplete": "off"},
     )
-    submit = SubmitField("Post comment")
+    submit = SubmitField(_l("Post comment"))
 
     def validate_website(self, field: StringField) -> None:
         # Checked here rather than with Length(max=0), which would write
         # maxlength="0" into the page and so tell robots to skip the field.
         if field.data:
-            raise ValidationError("Leave the “leave this field empty” field empty.")
+            raise ValidationError(_("Leave the “leave this field empty” field empty."))
 
     def other_errors(self) -> list[str]:
         """Errors of the fields a reader cannot see, to show above the form."""
@@ -80,14 +98,14 @@ class CommentForm(FlaskForm):
 
 
 class CommentEditForm(FlaskForm):
-    body = body_field("Your comment")
-    submit = SubmitField("Save changes")
+    body = body_field(_l("Your comment"))
+    submit = SubmitField(_l("Save changes"))
 
 
 class ModerationForm(FlaskForm):
     """One action on one comment; `next` is where to go afterwards."""
 
-    action = SelectField("Action", choices=MODERATION_ACTIONS)
+    action = SelectField(_l("Action"), choices=moderation_actions)
     next = HiddenField()
 
 
@@ -96,7 +114,9 @@ class BulkModerationForm(FlaskForm):
     names differ from ModerationForm's because the queue's per-row buttons
     submit this same form to the single-comment action."""
 
-    bulk_action = SelectField("With the selected comments", choices=MODERATION_ACTIONS)
+    bulk_action = SelectField(
+        _l("With the selected comments"), choices=moderation_actions
+    )
     comment_ids = SelectMultipleField(
         coerce=int, validate_choice=False, validators=[row_ids]
     )

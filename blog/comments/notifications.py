@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TypeGuard
 
+from flask_babel import gettext as _
+
 from blog.http import absolute_url
 from blog.mail import send_mail
 from blog.models import Comment, User
@@ -35,12 +37,16 @@ def wants_mail(user: User | None, comment: Comment) -> TypeGuard[User]:
 
 
 def commenter_name(comment: Comment) -> str:
-    return comment.author.display_name if comment.author else "Someone"
+    return comment.author.display_name if comment.author else _("Someone")
 
 
 def subject(comment: Comment, is_reply: bool) -> str:
-    what = "replied to your comment on" if is_reply else "commented on"
-    text = f"{commenter_name(comment)} {what} “{comment.article.title}”"
+    """The mail's subject, in the site's language like the rest of the mail."""
+    names = {"name": commenter_name(comment), "title": comment.article.title}
+    if is_reply:
+        text = _("%(name)s replied to your comment on “%(title)s”", **names)
+    else:
+        text = _("%(name)s commented on “%(title)s”", **names)
     return " ".join(text.split())  # a header must not hold a line break
 
 
@@ -52,10 +58,15 @@ def body(comment: Comment, is_reply: bool) -> str:
     link = absolute_url(
         "articles.detail", slug=comment.article.slug, _anchor=f"comment-{comment.id}"
     )
-    what = "replied to your comment" if is_reply else "commented on your article"
-    return (
-        f"{commenter_name(comment)} {what} on {site}:\n\n{quote}\n\n"
-        f"Read and reply: {link}\n\n"
-        f"You get these mails because you asked for them. To stop them, untick "
-        f"the box on your account page: {absolute_url('auth.account')}\n"
+    names = {"name": commenter_name(comment), "site": site}
+    if is_reply:
+        opening = _("%(name)s replied to your comment on %(site)s:", **names)
+    else:
+        opening = _("%(name)s commented on your article on %(site)s:", **names)
+    closing = _(
+        "You get these mails because you asked for them. To stop them, untick "
+        "the box on your account page: %(link)s",
+        link=absolute_url("auth.account"),
     )
+    reply = _("Read and reply: %(link)s", link=link)
+    return f"{opening}\n\n{quote}\n\n{reply}\n\n{closing}\n"

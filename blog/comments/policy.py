@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from flask_babel import gettext as _
 from sqlalchemy import update
 
 from blog.extensions import db
@@ -48,9 +49,9 @@ def waiting_note(
         return None
     policy = current_site().comment_moderation
     if policy == "all":
-        return "Comments appear once a moderator has approved them."
+        return _("Comments appear once a moderator has approved them.")
     if policy == "first" and not has_approved_comment:
-        return (
+        return _(
             "Your first comment appears once a moderator has approved it; "
             "after that, your comments appear at once."
         )

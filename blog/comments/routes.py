@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask.wrappers import Response as FlaskResponse
+from flask_babel import gettext as _
 from flask_limiter import RequestLimit
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_url
@@ -24,6 +25,7 @@ from blog.cache import not_cached
 from blog.comments import services
 from blog.comments.discussion import render_discussion
 from blog.comments.forms import CommentEditForm, CommentForm
+from blog.comments.thread import shown_name
 from blog.errors import BlogError
 from blog.extensions import limiter
 from blog.forms import ButtonForm, add_error, text_of
@@ -72,7 +74,7 @@ def comment_limit_reached(_limit: RequestLimit) -> FlaskResponse | None:
         return None
     article = article_for_reader_or_404(slug)
     body, status = render_article_page(
-        article, status=429, comment_form=CommentForm(), error=RATE_LIMITED_MESSAGE
+        article, status=429, comment_form=CommentForm(), error=rate_limited_message()
     )
     return make_response(body, status)
 
@@ -89,10 +91,11 @@ def render_article_page(
     return page.render(status=status, comment_form=comment_form, comment_error=error)
 
 
-RATE_LIMITED_MESSAGE = (
-    "You are commenting faster than this site allows. Your text is still "
-    "below: wait a minute, then send it again."
-)
+def rate_limited_message() -> str:
+    return _(
+        "You are commenting faster than this site allows. Your text is still "
+        "below: wait a minute, then send it again."
+    )
 
 
 @bp.post("/articles/<slug>/comments")
@@ -127,15 +130,15 @@ def create(slug: str) -> Page:
 def login_to_comment(slug: str) -> Response:
     """To the login page, and from there back to the article: this URL only
     takes POSTs, so it would answer 405 after logging in."""
-    flash("Log in to comment.")
+    flash(_("Log in to comment."))
     next_url = url_for("articles.detail", slug=slug)
     return redirect(login_url("auth.login", next_url=next_url))
 
 
 def posted_message(comment: Comment) -> str:
     if comment.status is CommentStatus.PENDING:
-        return "Thank you. Your comment is awaiting moderation; only you see it now."
-    return "Your comment is published."
+        return _("Thank you. Your comment is awaiting moderation; only you see it now.")
+    return _("Your comment is published.")
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
@@ -169,15 +172,17 @@ def edit_page(form: CommentEditForm, comment: Comment) -> tuple[str, int]:
 
 def edited_message(comment: Comment) -> str:
     if comment.status is CommentStatus.PENDING:
-        return "Your comment is saved. It waits for a moderator before others see it."
-    return "Your comment is saved."
+        return _(
+            "Your comment is saved. It waits for a moderator before others see it."
+        )
+    return _("Your comment is saved.")
 
 
 def refuse_unless_editable(comment: Comment) -> None:
     if not is_own_comment(current_user, comment):
-        abort(403, "You can only edit your own comments.")
+        abort(403, _("You can only edit your own comments."))
     if not can_edit_comment(current_user, comment):
-        abort(403, "A comment can be edited for 15 minutes after it is posted.")
+        abort(403, _("A comment can be edited for 15 minutes after it is posted."))
 
 
 @bp.route("/comments/<int:comment_id>/delete", methods=["GET", "POST"])
@@ -187,14 +192,19 @@ def delete(comment_id: int) -> Page:
     """GET asks to confirm; POST deletes."""
     comment = comment_for_reader_or_404(comment_id)
     if not can_delete_comment(current_user, comment):
-        abort(403, "You can only delete your own comments.")
+        abort(403, _("You can only delete your own comments."))
     form = ButtonForm()
     if form.validate_on_submit():
         try:
             services.delete_comment(comment=comment, by=current_user)
         except BlogError as error:
             abort(error.status_code, error.message)
-        flash("The comment is deleted.")
+        flash(_("The comment is deleted."))
         article_url = url_for("articles.detail", slug=comment.article.slug)
         return redirect(article_url + "#comments", code=303)
-    return render_template("comments/delete.html", form=form, comment=comment)
+    return render_template(
+        "comments/delete.html",
+        form=form,
+        comment=comment,
+        author_name=shown_name(comment),
+    )

@@ -13,6 +13,9 @@ import enum
 from collections.abc import Iterable
 from datetime import timedelta
 
+from flask_babel import format_number
+from flask_babel import gettext as _
+
 from blog.cache.version import bump_once
 from blog.comments.notifications import notify_new_comment
 from blog.comments.policy import initial_status, trust_authors_of
@@ -55,11 +58,14 @@ def clean_body(body: str) -> str:
     # Control characters break feeds and PostgreSQL refuses NUL.
     body = without_control_characters(body.replace("\r\n", "\n")).strip()
     if not body:
-        raise InvalidInput("Write something before posting.")
+        raise InvalidInput(_("Write something before posting."))
     if len(body) > BODY_MAX:
         raise InvalidInput(
-            f"A comment has at most {BODY_MAX:,} characters; this one has "
-            f"{len(body):,}."
+            _(
+                "A comment has at most %(limit)s characters; this one has %(length)s.",
+                limit=format_number(BODY_MAX),
+                length=format_number(len(body)),
+            )
         )
     return body
 
@@ -75,7 +81,7 @@ def post_comment(
     refused, and the comment stored and counted."""
     body = clean_body(body)
     if not article.comments_open or not article.is_published():
-        raise PermissionDenied(COMMENTS_CLOSED)
+        raise PermissionDenied(comments_closed())
     parent = reply_target(article, parent_id)
     comment = Comment(
         article_id=article.id,
@@ -87,7 +93,7 @@ def post_comment(
     )
     with write_transaction():
         if not lock_articles([article.id]).get(article.id):
-            raise PermissionDenied(COMMENTS_CLOSED)
+            raise PermissionDenied(comments_closed())
         refuse_double_post(author, body)
         db.session.add(comment)
         db.session.flush()
@@ -99,7 +105,8 @@ def post_comment(
     return comment
 
 
-COMMENTS_CLOSED = "Comments are closed on this article."
+def comments_closed() -> str:
+    return _("Comments are closed on this article.")
 
 
 def reply_target(article: Article, parent_id: int | None) -> Comment | None:
@@ -107,9 +114,9 @@ def reply_target(article: Article, parent_id: int | None) -> Comment | None:
         return None
     parent = db.session.get(Comment, parent_id)
     if parent is None or parent.article_id != article.id:
-        raise InvalidInput("You can only reply to a comment on this article.")
+        raise InvalidInput(_("You can only reply to a comment on this article."))
     if parent.status is not CommentStatus.VISIBLE:
-        raise InvalidInput("That comment can no longer be replied to.")
+        raise InvalidInput(_("That comment can no longer be replied to."))
     return parent
 
 
@@ -119,7 +126,7 @@ def refuse_double_post(author: User, body: str) -> None:
         {"author_id": author.id, "since": utcnow() - DUPLICATE_WINDOW, "body": body},
     )
     if earlier is not None:
-        raise InvalidInput("You already posted this.")
+        raise InvalidInput(_("You already posted this."))
 
 
 def edit_comment(*, comment: Comment, editor: User, body: str) -> Comment:
@@ -127,7 +134,7 @@ def edit_comment(*, comment: Comment, editor: User, body: str) -> Comment:
     text is judged as a new comment would be: under "all" an edit waits for
     approval again, so approved text cannot be swapped for spam."""
     if not is_own_comment(editor, comment):
-        raise PermissionDenied("You can only edit your own comments.")
+        raise PermissionDenied(_("You can only edit your own comments."))
     body = clean_body(body)
     body_html = render_comment(body)
     with write_transaction():
@@ -135,7 +142,7 @@ def edit_comment(*, comment: Comment, editor: User, body: str) -> Comment:
         db.session.refresh(comment)
         if not can_edit_comment(editor, comment):
             raise PermissionDenied(
-                "A comment can be edited for 15 minutes after it is posted."
+                _("A comment can be edited for 15 minutes after it is posted.")
             )
         if body == comment.body_markdown:
             return comment
@@ -155,7 +162,7 @@ def delete_comment(*, comment: Comment, by: User) -> None:
         lock_articles([comment.article_id])
         db.session.refresh(comment)
         if not can_delete_comment(by, comment):
-            raise PermissionDenied("You can only delete your own comments.")
+            raise PermissionDenied(_("You can only delete your own comments."))
         comment.status = CommentStatus.DELETED
         db.session.flush()
         recount_comments([comment.article_id])
@@ -169,16 +176,18 @@ def moderate(
     action = ModerationAction(action)
     ids = sorted(set(comment_ids))
     if not ids:
-        raise InvalidInput("Choose at least one comment.")
+        raise InvalidInput(_("Choose at least one comment."))
     if len(ids) > BULK_MAX:
-        raise InvalidInput(f"Choose at most {BULK_MAX} comments at a time.")
+        raise InvalidInput(
+            _("Choose at most %(limit)d comments at a time.", limit=BULK_MAX)
+        )
     target = STATUS_AFTER[action]
     with write_transaction():
         comments = comments_to_moderate(ids, by)
         if target is CommentStatus.VISIBLE and any(
             comment.status is CommentStatus.DELETED for comment in comments
         ):
-            raise Conflict("A deleted comment cannot be approved.")
+            raise Conflict(_("A deleted comment cannot be approved."))
         newly_visible = [
             comment
             for comment in comments
@@ -208,8 +217,10 @@ def comments_to_moderate(ids: list[int], by: User) -> list[Comment]:
         can_moderate_comment(by, comment) for comment in comments
     ):
         raise PermissionDenied(
-            "Some of these comments are gone or are not yours to moderate. "
-            "Nothing was changed."
+            _(
+                "Some of these comments are gone or are not yours to moderate. "
+                "Nothing was changed."
+            )
         )
     return comments
 
@@ -218,7 +229,7 @@ def set_comments_open(*, article: Article, is_open: bool, by: User) -> Article:
     """Close or reopen an article's comments. It is no edit of the article's
     content, so updated_at stays as it is."""
     if not can_moderate_article(by, article):
-        raise PermissionDenied("You cannot moderate comments on this article.")
+        raise PermissionDenied(_("You cannot moderate comments on this article."))
     with write_transaction():
         article.comments_open = is_open
     return article

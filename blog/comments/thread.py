@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from blog.extensions import db
 from blog.models import Article, Comment, CommentStatus, utcnow
 from blog.permissions import (
@@ -43,10 +45,14 @@ class CommentNode:
         return self.comment.status is CommentStatus.PENDING
 
     @property
+    def author_name(self) -> str:
+        return shown_name(self.comment)
+
+    @property
     def placeholder(self) -> str:
         if self.comment.status is CommentStatus.DELETED:
-            return "comment deleted"
-        return "comment removed by a moderator"
+            return _("comment deleted")
+        return _("comment removed by a moderator")
 
 
 @dataclass
@@ -133,5 +139,12 @@ def place(node: CommentNode, nodes: dict[int, CommentNode]) -> None:
 
 def author_name(node: CommentNode) -> str:
     if not node.is_readable:
-        return "an earlier comment"
-    return node.comment.author_name
+        return _("an earlier comment")
+    return shown_name(node.comment)
+
+
+def shown_name(comment: Comment) -> str:
+    """Who wrote the comment, as readers see it: once its author deleted their
+    account, "deleted user" in the site's language (Comment.author_name says
+    it in English)."""
+    return comment.author.display_name if comment.author else _("deleted user")
