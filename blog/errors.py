@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import (
     HTTPException,
     InternalServerError,
@@ -19,6 +21,19 @@ from blog.requestlog import current_request_id, loggable
 log = logging.getLogger(__name__)
 
 PAGES_WITH_TEMPLATES = {400, 403, 404, 405, 413, 429, 500}
+# Werkzeug's names of the statuses the generic page may show, in the site's
+# language (the JSON body keeps werkzeug's: programs read it).
+STATUS_NAMES = {
+    "Unauthorized": _l("Unauthorized"),
+    "Not Acceptable": _l("Not Acceptable"),
+    "Conflict": _l("Conflict"),
+    "Gone": _l("Gone"),
+    "Length Required": _l("Length Required"),
+    "Unsupported Media Type": _l("Unsupported Media Type"),
+    "Unprocessable Entity": _l("Unprocessable Entity"),
+    "Not Implemented": _l("Not Implemented"),
+    "Service Unavailable": _l("Service Unavailable"),
+}
 
 
 class BlogError(Exception):
@@ -66,8 +81,9 @@ def render_error(
         )
         return body, status
     template = f"errors/{status if status in PAGES_WITH_TEMPLATES else 'generic'}.html"
+    shown_title = str(STATUS_NAMES.get(title, title))
     page = render_template(
-        template, status=status, title=title, detail=detail, reference=reference
+        template, status=status, title=shown_title, detail=detail, reference=reference
     )
     return page, status
 
@@ -92,12 +108,12 @@ def specific_description(error: HTTPException) -> str | None:
     if error.description == type(error).description:
         return None
     if error.code == 429:  # Flask-Limiter's description is the bare limit
-        return f"The limit is {error.description}."
+        return _("The limit is %(limit)s.", limit=error.description)
     return error.description
 
 
 def handle_blog_error(error: BlogError) -> tuple[Response | str, int]:
-    return render_error(error.status_code, "Sorry", error.message)
+    return render_error(error.status_code, _("Sorry"), error.message)
 
 
 def handle_unexpected_error(error: Exception) -> tuple[Response | str, int]:

@@ -12,10 +12,16 @@ needs no build step, and a test checks they match the .po files.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
-from babel.dates import format_date, format_time, get_datetime_format, get_month_names
+from babel.dates import (
+    format_date,
+    format_skeleton,
+    format_time,
+    get_datetime_format,
+    get_month_names,
+)
 from flask import Flask
 from flask_babel import Babel
 
@@ -70,3 +76,9 @@ def month_name(month: int) -> str:
     """A month's name as it stands alone in the site's language ("décembre")."""
     names = get_month_names("wide", context="stand-alone", locale=date_locale())
     return str(names[month])
+
+
+def month_and_year(year: int, month: int) -> str:
+    """A month of a year as the site's language writes it ("December 2026",
+    "décembre 2026")."""
+    return format_skeleton("yMMMM", date(year, month, 1), locale=date_locale())

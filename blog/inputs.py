@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from flask import Flask, abort, request
+from flask_babel import gettext as _
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter, Map
 from wtforms import Field, ValidationError
@@ -24,10 +25,6 @@ MAX_ROW_ID = 2**31 - 1  # PostgreSQL's integer; SQLite's is wider
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A path is a name, never text: no line breaks or tabs either.
 PATH_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
-REFUSED = (
-    "The request holds a control character (such as a NUL byte) where text "
-    "belongs. Nothing was changed."
-)
 
 
 def init_app(app: Flask) -> None:
@@ -48,9 +45,16 @@ def refuse_control_characters() -> None:
     if PATH_CONTROL_CHARACTERS.search(request.path):
         abort(404)
     if any(CONTROL_CHARACTERS.search(value) for value in request.args.values()):
-        abort(400, REFUSED)
+        abort(400, refused())
     if request.method == "POST":
         clean_form_text()
+
+
+def refused() -> str:
+    return _(
+        "The request holds a control character (such as a NUL byte) where text "
+        "belongs. Nothing was changed."
+    )
 
 
 def clean_form_text() -> None:
@@ -81,4 +85,4 @@ def is_row_id(number: int) -> bool:
 def row_ids(_form: object, field: Field) -> None:
     """WTForms validator: every id in the field could name a row."""
     if not all(is_row_id(number) for number in field.data or []):
-        raise ValidationError("That is not a comment of this site.")
+        raise ValidationError(_("That is not a comment of this site."))

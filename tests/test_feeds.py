@@ -24,8 +24,10 @@ from tests.feed_helpers import (
     MEDIA_TYPES,
     RFC_822,
     RFC_3339,
+    article_feed_paths,
     assert_valid_atom,
     assert_valid_rss,
+    comment_feed_paths,
     every_feed_path,
     json_of,
     media_type,
@@ -33,6 +35,7 @@ from tests.feed_helpers import (
     xml_of,
 )
 
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 BODY = (
     "Read [the background](/articles/background) first.\n\n"
     '![A map](/uploads/map.png "The map")\n\n'
@@ -343,3 +346,30 @@ def test_a_scope_with_nothing_public_has_no_feed_nor_page(app, client) -> None:
         assert client.get(f"/{scope}").status_code == 404, scope
     empty = client.get("/articles/public/comments/feed.xml")
     assert parsed(empty).entries == []
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_feed_is_in_the_sites_language(app_factory, language) -> None:
+    """RSS <language>, Atom xml:lang and JSON Feed's language follow the
+    site's, so readers can group and hyphenate the feed's text rightly."""
+    app = app_factory(LANGUAGE=language)
+    with app.app_context():
+        article = make_article(slug="piece", category=make_category("News"))
+        make_comment(article, make_user())
+    client = app.test_client()
+    paths = [
+        *article_feed_paths(),
+        *article_feed_paths("/category/news"),
+        *comment_feed_paths("piece"),
+    ]
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        if path.endswith(".json"):
+            assert json_of(response)["language"] == language, path
+            continue
+        root = xml_of(response)
+        if root.tag == f"{ATOM}feed":
+            assert root.get(XML_LANG) == language, path
+        else:
+            assert root.findtext("channel/language") == language, path

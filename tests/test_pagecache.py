@@ -267,7 +267,7 @@ def test_logged_in_readers_see_an_edited_article_at_once(app, client_as) -> None
     publish_cached_article(app)
     reader, _ = client_as(Role.READER)
     page = reader.get("/articles/cached").text
-    assert "<h1>Cached piece</h1>" in page and 'href="/tag/t"' in page
+    assert '<h1 dir="auto">Cached piece</h1>' in page and 'href="/tag/t"' in page
 
     with app.app_context():
         article = db.session.scalar(db.select(Article))
@@ -277,7 +277,7 @@ def test_logged_in_readers_see_an_edited_article_at_once(app, client_as) -> None
         db.session.commit()
     page = reader.get("/articles/cached").text
 
-    assert "<h1>Edited piece</h1>" in page and "<p>Fresh words.</p>" in page
+    assert '<h1 dir="auto">Edited piece</h1>' in page and "<p>Fresh words.</p>" in page
     assert 'href="/tag/later"' in page and 'href="/tag/t"' not in page
     assert '<meta property="article:tag" content="later">' in page
 

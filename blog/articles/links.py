@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 
 from blog.errors import InvalidInput
 from blog.http import absolute_url
@@ -57,5 +58,9 @@ def check_page_slug(slug: str) -> None:
     """InvalidInput when a page's slug is an address the site uses itself."""
     if slug in reserved_slugs():
         raise InvalidInput(
-            f"/{slug} is an address the blog uses itself: give this page another slug."
+            _(
+                "/%(slug)s is an address the blog uses itself: give this page "
+                "another slug.",
+                slug=slug,
+            )
         )

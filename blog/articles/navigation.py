@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -22,12 +24,13 @@ from blog.inputs import is_row_id
 from blog.models import Article, Category, MenuItem, MenuTarget, Tag
 from blog.models.navigation import LABEL_MAX, MENUS, URL_MAX
 
-# The site's own pages a menu may link, with their default labels.
+# The site's own pages a menu may link, with their default labels (lazy:
+# in the site's language when shown; str() them for a memo).
 SITE_PAGES = {
-    MenuTarget.HOME: ("articles.index", "Newest articles"),
-    MenuTarget.ARCHIVE: ("articles.archive_index", "Archive"),
-    MenuTarget.SEARCH: ("articles.search", "Search"),
-    MenuTarget.SUBSCRIBE: ("feeds.subscribe", "Subscribe"),
+    MenuTarget.HOME: ("articles.index", _l("Newest articles")),
+    MenuTarget.ARCHIVE: ("articles.archive_index", _l("Archive")),
+    MenuTarget.SEARCH: ("articles.search", _l("Search")),
+    MenuTarget.SUBSCRIBE: ("feeds.subscribe", _l("Subscribe")),
 }
 DEFAULT_FOOTER = (MenuTarget.HOME, MenuTarget.ARCHIVE, MenuTarget.SEARCH)
 
@@ -105,7 +108,7 @@ def link_of(item: MenuItem) -> NavigationLink | None:
 
 def site_page_link(target: MenuTarget) -> NavigationLink:
     endpoint, label = SITE_PAGES[target]
-    return NavigationLink(label, url_for(endpoint))
+    return NavigationLink(str(label), url_for(endpoint))
 
 
 @dataclass(frozen=True)
@@ -128,9 +131,9 @@ def save_menu(*, menu: str, entries: list[MenuEntry]) -> None:
     """Replace the menu's items with these, in this order. InvalidInput,
     naming the item and nothing stored, for one that cannot be a link."""
     if menu not in MENUS:
-        raise InvalidInput("There is no such menu.")
+        raise InvalidInput(_("There is no such menu."))
     if len(entries) > MENU_MAX:
-        raise InvalidInput(f"A menu holds at most {MENU_MAX} links.")
+        raise InvalidInput(_("A menu holds at most %(limit)s links.", limit=MENU_MAX))
     items = [menu_item(menu, number, entry) for number, entry in enumerate(entries, 1)]
     with write_transaction():
         db.session.execute(delete(MenuItem).where(MenuItem.menu == menu))
@@ -141,23 +144,34 @@ def menu_item(menu: str, number: int, entry: MenuEntry) -> MenuItem:
     label = " ".join(entry.label.split())
     if len(label) > LABEL_MAX:
         raise InvalidInput(
-            f"Link {number}: a label has at most {LABEL_MAX} characters."
+            _(
+                "Link %(number)s: a label has at most %(limit)s characters.",
+                number=number,
+                limit=LABEL_MAX,
+            )
         )
-    kind, _, row_id = entry.target.partition(":")
+    kind, _colon, row_id = entry.target.partition(":")
     try:
         target = MenuTarget(kind)
     except ValueError:
-        raise InvalidInput(f"Link {number}: choose what it links to.") from None
+        raise InvalidInput(
+            _("Link %(number)s: choose what it links to.", number=number)
+        ) from None
     item = MenuItem(menu=menu, position=number, label=label, target=target, url="")
     if target is MenuTarget.URL:
         item.url = entry.url.strip()
         if not SAFE_URL.match(item.url) or len(item.url) > URL_MAX:
             raise InvalidInput(
-                f"Link {number}: give an address starting with https://, "
-                "http://, mailto: or / (a page of this site)."
+                _(
+                    "Link %(number)s: give an address starting with https://, "
+                    "http://, mailto: or / (a page of this site).",
+                    number=number,
+                )
             )
         if not label:
-            raise InvalidInput(f"Link {number}: an address needs a label.")
+            raise InvalidInput(
+                _("Link %(number)s: an address needs a label.", number=number)
+            )
     elif target in (MenuTarget.PAGE, MenuTarget.CATEGORY, MenuTarget.TAG):
         attach_row(item, number, row_id)
     return item
@@ -176,7 +190,16 @@ def attach_row(item: MenuItem, number: int, row_id: str) -> None:
         item.tag = db.session.get(Tag, int(row_id)) if known else None
         found = item.tag is not None
     if not found:
-        raise InvalidInput(f"Link {number}: that {item.target} no longer exists.")
+        raise InvalidInput(gone_message(item.target, number))
+
+
+def gone_message(target: MenuTarget, number: int) -> str:
+    """Why an item's page, category or tag cannot be linked any more."""
+    if target is MenuTarget.PAGE:
+        return _("Link %(number)s: that page no longer exists.", number=number)
+    if target is MenuTarget.CATEGORY:
+        return _("Link %(number)s: that category no longer exists.", number=number)
+    return _("Link %(number)s: that tag no longer exists.", number=number)
 
 
 def is_row_id_text(text: str) -> bool:

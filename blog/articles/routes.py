@@ -14,6 +14,7 @@ from flask import (
     render_template,
     request,
 )
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
@@ -26,6 +27,7 @@ from blog.authors.profiles import author_card
 from blog.cache import public_page
 from blog.extensions import db
 from blog.http import page_number
+from blog.i18n import month_and_year, month_name
 from blog.models import Article, Category, Tag, User
 from blog.models.search import SEARCH_QUERY_MAX
 from blog.pagination import Page, paginate
@@ -147,10 +149,16 @@ def scoped_listing(
         "articles/listing.html",
         page=page,
         heading=heading,
-        kind=kind.capitalize(),
+        kind=kind_name(kind),
         feed_scope=(kind, slug),
         **context,
     )
+
+
+def kind_name(kind: str) -> str:
+    """What a listing's heading calls its kind: "Category", "Tag", "Author"."""
+    names = {"category": _("Category"), "tag": _("Tag"), "author": _("Author")}
+    return names[kind]
 
 
 class ArchiveMonth(NamedTuple):
@@ -183,8 +191,7 @@ def archive_years() -> list[ArchiveYear]:
         counts[local.year, local.month] = counts.get((local.year, local.month), 0) + 1
     years: dict[int, list[ArchiveMonth]] = {}
     for (year, month), count in sorted(counts.items(), reverse=True):
-        name = datetime(year, month, 1).strftime("%B")
-        years.setdefault(year, []).append(ArchiveMonth(month, name, count))
+        years.setdefault(year, []).append(ArchiveMonth(month, month_name(month), count))
     return [
         ArchiveYear(year, sum(month.articles for month in months), months)
         for year, months in years.items()
@@ -197,9 +204,9 @@ def archive_years() -> list[ArchiveYear]:
 def archive(year: int, month: int | None = None) -> str:
     start, end = archive_bounds(year, month)
     page = listing(Article.select_published_between(start, end))
-    heading = start.strftime("%B %Y") if month else str(year)
+    heading = month_and_year(year, month) if month else str(year)
     return render_template(
-        "articles/listing.html", page=page, heading=heading, kind="Archive"
+        "articles/listing.html", page=page, heading=heading, kind=_("Archive")
     )
 
 

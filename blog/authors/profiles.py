@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from blog.database import write_transaction
@@ -166,15 +167,18 @@ def checked_changes(changes: ProfileChanges) -> ProfileChanges:
     image behind."""
     if len(changes.bio) > BIO_MAX:
         raise InvalidInput(
-            f"A bio may be at most {BIO_MAX} characters; "
-            f"this one has {len(changes.bio)}."
+            _(
+                "A bio may be at most %(limit)s characters; this one has %(length)s.",
+                limit=BIO_MAX,
+                length=len(changes.bio),
+            )
         )
     website = web_address(changes.website) if changes.website.strip() else ""
     links = list(
         dict.fromkeys(web_address(line) for line in changes.links if line.strip())
     )
     if len(links) > LINKS_MAX:
-        raise InvalidInput(f"Give at most {LINKS_MAX} other profiles.")
+        raise InvalidInput(_("Give at most %(limit)s other profiles.", limit=LINKS_MAX))
     return ProfileChanges(
         changes.bio.strip(), website, links, changes.avatar, changes.remove_avatar
     )
@@ -194,8 +198,12 @@ def web_address(text: str) -> str:
     ):
         shown = address if len(address) <= 60 else address[:57] + "…"
         raise InvalidInput(
-            f"“{shown}” is not a web address: give one starting with https:// "
-            f"(at most {URL_MAX} characters)."
+            _(
+                "“%(address)s” is not a web address: give one starting with "
+                "https:// (at most %(limit)s characters).",
+                address=shown,
+                limit=URL_MAX,
+            )
         )
     return address
 

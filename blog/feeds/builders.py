@@ -29,7 +29,6 @@ from blog.feeds.feedgen_extensions import AtomEnclosure, RssAtomLinks
 from blog.rendering import sanitised_article_html, xml_safe
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
-UNTITLED = "(untitled)"
 MEDIA_TYPES = {
     "rss": "application/rss+xml",
     "atom": "application/atom+xml",
@@ -91,18 +90,18 @@ def as_text(info: FeedInfo) -> FeedInfo:
     escaped where they are sent (RSS and Atom send them as HTML)."""
     return dataclasses.replace(
         info,
-        title=without_markup(info.title) or UNTITLED,
+        title=without_markup(info.title) or info.untitled,
         description=without_markup(info.description),
         author=person_as_text(info.author),
-        items=tuple(item_as_text(item) for item in info.items),
+        items=tuple(item_as_text(item, info.untitled) for item in info.items),
     )
 
 
-def item_as_text(item: FeedItem) -> FeedItem:
+def item_as_text(item: FeedItem, untitled: str) -> FeedItem:
     return dataclasses.replace(
         item,
         # Atom requires a title; one made only of unsafe characters is empty now.
-        title=without_markup(item.title) or UNTITLED,
+        title=without_markup(item.title) or untitled,
         authors=tuple(person_as_text(author) for author in item.authors),
         labels=tuple(
             dataclasses.replace(label, name=without_markup(label.name))
@@ -133,6 +132,8 @@ def generator_for(info: FeedInfo, format_name: str) -> FeedGenerator:
     generator.description(info.description)
     generator.author(person_fields(info.author))
     generator.updated(at_second(info.updated))
+    if info.language:
+        generator.language(info.language)  # RSS <language>, Atom xml:lang
     generator.link(href=info.self_url, rel="self", type=MEDIA_TYPES[format_name])
     if info.hub_url and format_name == "atom":
         generator.link(href=info.hub_url, rel="hub")
@@ -221,6 +222,8 @@ def json_document(info: FeedInfo) -> bytes:
         "authors": [json_person(info.author)],
         "items": [json_item(item) for item in info.items],
     }
+    if info.language:
+        document["language"] = info.language
     if info.hub_url:
         document["hubs"] = [{"type": "WebSub", "url": info.hub_url}]
     return json.dumps(document, ensure_ascii=False, indent=1).encode()

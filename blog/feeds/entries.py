@@ -58,3 +58,7 @@ class FeedInfo:
     items: tuple[FeedItem, ...] = field(default_factory=tuple)
     # The CSS stylesheet that shows the RSS or Atom feed in a browser.
     stylesheet_url: str = ""
+    # The language it is written in (RSS <language>, Atom xml:lang, JSON
+    # Feed's language), and the title of what has none, in that language.
+    language: str = ""
+    untitled: str = "(untitled)"

@@ -8,6 +8,8 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from blog.articles.images import shared_image_of
@@ -31,11 +33,12 @@ LISTING_ENDPOINTS = {
 }
 # The author photo feeds carry: RSS allows a channel image 144 px wide at most.
 FEED_AVATAR = 128
+# %-templates, translated when a feed is built (str() of the lazy string).
 SCOPE_DESCRIPTIONS = {
-    "site": "The newest articles on {site}",
-    "category": "The newest articles in {name} on {site}",
-    "tag": "The newest articles tagged {name} on {site}",
-    "author": "The newest articles by {name} on {site}",
+    "site": _l("The newest articles on %(site)s"),
+    "category": _l("The newest articles in %(name)s on %(site)s"),
+    "tag": _l("The newest articles tagged %(name)s on %(site)s"),
+    "author": _l("The newest articles by %(name)s on %(site)s"),
 }
 
 
@@ -48,7 +51,7 @@ def feed_description(kind: str, name: str) -> str:
     they hold."""
     if kind == "site" and current_site().description:
         return current_site().description
-    return SCOPE_DESCRIPTIONS[kind].format(site=site_name(), name=name)
+    return str(SCOPE_DESCRIPTIONS[kind]) % {"site": site_name(), "name": name}
 
 
 def hub_url() -> str:
@@ -109,6 +112,8 @@ def article_feed(
         hub_url=hub_url(),
         items=tuple(article_item(article) for article in items),
         stylesheet_url=asset_url("feed.css"),
+        language=current_site().language,
+        untitled=_("(untitled)"),
     )
 
 
@@ -184,14 +189,15 @@ def comment_feed(
 ) -> FeedInfo:
     """The feed of the comments the validators named, newest first."""
     if scope.article_slug:
-        title = f"Comments on “{validators.scope_name}” · {site_name()}"
+        heading = _("Comments on “%(title)s”", title=validators.scope_name)
         home_url = absolute_url("articles.detail", slug=scope.article_slug)
     else:
-        title = f"Comments · {site_name()}"
+        heading = _("Comments")
         home_url = absolute_url("articles.index")
+    where = validators.scope_name or site_name()
     return FeedInfo(
-        title=title,
-        description=f"The newest comments on {validators.scope_name or site_name()}",
+        title=f"{heading} · {site_name()}",
+        description=_("The newest comments on %(name)s", name=where),
         home_url=home_url,
         self_url=comment_feed_url(scope, format_name),
         updated=validators.last_modified,
@@ -199,6 +205,8 @@ def comment_feed(
         hub_url=hub_url(),
         items=tuple(comment_item(comment) for comment in comments(validators.item_ids)),
         stylesheet_url=asset_url("feed.css"),
+        language=current_site().language,
+        untitled=_("(untitled)"),
     )
 
 
@@ -217,7 +225,11 @@ def comment_item(comment: Comment) -> FeedItem:
     return FeedItem(
         id=tag_uri(comment.created_at, f"comment/{comment.id}"),
         url=f"{article_url}#comment-{comment.id}",
-        title=f"{comment.author_name} on “{comment.article.title}”",
+        title=_(
+            "%(author)s on “%(title)s”",
+            author=comment.author_name,
+            title=comment.article.title,
+        ),
         content_html=absolute_links(comment.body_html, article_url),
         summary="",
         published=comment.created_at,

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from blog.feeds.builders import MEDIA_TYPES
 from blog.http import absolute_url
 from blog.site_settings import current_site
@@ -43,7 +45,8 @@ def feed_links(kind: str = "site", slug: str = "", name: str = "") -> list[FeedL
 def comment_feed_links(article_slug: str = "", title: str = "") -> list[FeedLink]:
     """The comment feeds (RSS and Atom) of the site or of one article."""
     site = current_site().title
-    heading = f"Comments on “{title}” · {site}" if title else f"Comments · {site}"
+    what = _("Comments on “%(title)s”", title=title) if title else _("Comments")
+    heading = f"{what} · {site}"
     links = []
     for format_name in ("rss", "atom"):
         if article_slug:
