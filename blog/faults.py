@@ -16,6 +16,7 @@ import logging
 from contextlib import suppress
 
 from flask import Flask, Response, make_response
+from flask_babel import gettext
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import ServiceUnavailable
 
@@ -25,17 +26,22 @@ from blog.extensions import db
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
-UNAVAILABLE_MESSAGE = (
-    "The database is busy or out of reach just now, so nothing was saved. "
-    "Please try again in a few seconds."
-)
+
+
+def unavailable_message() -> str:
+    """In the site's language: with the database out of reach, the one the
+    operator configured (blog/site_settings.py falls back to it)."""
+    return gettext(
+        "The database is busy or out of reach just now, so nothing was saved. "
+        "Please try again in a few seconds."
+    )
 
 
 class DatabaseUnavailable(BlogError):
     status_code = 503
 
-    def __init__(self, message: str = UNAVAILABLE_MESSAGE) -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or unavailable_message())
 
 
 def init_app(app: Flask) -> None:
@@ -74,7 +80,7 @@ def handle_database_fault(error: OperationalError) -> Response:
         return make_response(handle_unexpected_error(error))
     forget_failed_transaction()
     log.warning("database unavailable: %s", str(error).splitlines()[0])
-    body, status = render_error(503, ServiceUnavailable().name, UNAVAILABLE_MESSAGE)
+    body, status = render_error(503, ServiceUnavailable().name, unavailable_message())
     response = body if isinstance(body, Response) else Response(body)
     response.status_code = status
     return response

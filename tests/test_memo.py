@@ -9,7 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader
 from sqlalchemy import select
 
-from blog.cache import remembered
+from blog.cache import memo, remembered
 from blog.cache.memo import FINGERPRINT, code_fingerprint, memo_key
 from blog.extensions import db
 from blog.models import SiteState
@@ -88,3 +88,16 @@ def test_a_memo_is_keyed_by_the_version_read_before_any_content(app) -> None:
         version = db.session.scalar(select(SiteState.content_version))
     with app.test_request_context():
         assert memo_key("demo", version - 1) != memo_key("demo", version)
+
+
+def test_a_changed_translation_changes_the_memo_key(tmp_path, monkeypatch) -> None:
+    """A deploy that only changes a catalogue changes the words of every
+    memo: none may be read from before it."""
+    catalogue = tmp_path / "translations" / "fr" / "LC_MESSAGES" / "messages.mo"
+    catalogue.parent.mkdir(parents=True)
+    catalogue.write_bytes(b"first wording")
+    (tmp_path / "module.py").write_text("VALUE = 1\n")
+    monkeypatch.setattr(memo, "PACKAGE", tmp_path)
+    before = memo.python_sources_digest.__wrapped__()
+    catalogue.write_bytes(b"better wording")
+    assert memo.python_sources_digest.__wrapped__() != before

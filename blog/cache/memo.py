@@ -8,9 +8,10 @@ take no part in): `remembered()` keeps those parts.
 Rules (each enforced by a test):
 
 - The key is the memo's name, the content version, and a fingerprint of the
-  code and templates that produce memos and of the theme's files
-  (blog/themes.py), computed at start-up: a deploy that changes a template,
-  a module or the theme never reads an old memo from a shared cache (Redis).
+  code, translations and templates that produce memos and of the theme's
+  files (blog/themes.py), computed at start-up: a deploy that changes a
+  template, a module, a translation or the theme never reads an old memo
+  from a shared cache (Redis).
   Nothing is bumped by hand.
 - The version is the one this transaction pinned before its first read
   (blog/cache/version.py), not one read when the memo is asked for: content
@@ -62,9 +63,11 @@ def code_fingerprint(environment: Environment, theme_files: str = "") -> str:
 
 @functools.cache
 def python_sources_digest() -> str:
-    """The package's Python code as this process loaded it, hashed once."""
+    """The package's Python code and compiled translations (a page's words)
+    as this process loaded them, hashed once."""
     digest = hashlib.sha256()
-    for path in sorted(PACKAGE.rglob("*.py")):
+    sources = [*PACKAGE.rglob("*.py"), *PACKAGE.glob("translations/*/LC_MESSAGES/*.mo")]
+    for path in sorted(sources):
         digest.update(str(path.relative_to(PACKAGE)).encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
