@@ -30,7 +30,7 @@ from sqlalchemy.orm import (
 from blog.models.article import Article
 from blog.models.base import Base, utcnow
 from blog.models.public import PublicContent
-from blog.models.user import DELETED_USER_NAME, User, enum_column
+from blog.models.user import User, deleted_user_name, enum_column
 
 BODY_MAX = 5000
 
@@ -55,7 +55,7 @@ class Comment(PublicContent, Base):
     article_id: Mapped[int] = mapped_column(
         ForeignKey("articles.id", ondelete="CASCADE")
     )
-    # None once the commenter deletes their account: shown as DELETED_USER_NAME.
+    # None once the commenter deletes their account: deleted_user_name() shows.
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
@@ -81,7 +81,7 @@ class Comment(PublicContent, Base):
     def author_name(self) -> str:
         """Who wrote it, as readers see it: the account is gone once its
         owner deletes it, but the comment keeps its place in the thread."""
-        return self.author.display_name if self.author else DELETED_USER_NAME
+        return self.author.display_name if self.author else deleted_user_name()
 
     @classmethod
     def select_thread(

@@ -7,6 +7,7 @@ import hashlib
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext
 from flask_login import AnonymousUserMixin, UserMixin
 from sqlalchemy import Enum, Select, String, false, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -21,8 +22,14 @@ if TYPE_CHECKING:
 EMAIL_MAX = 254
 DISPLAY_NAME_MAX = 80
 SLUG_MAX = 100
-# Shown in place of an author whose account is gone.
+# Shown in place of an author whose account is gone (in English: see
+# deleted_user_name() for the site's language).
 DELETED_USER_NAME = "deleted user"
+
+
+def deleted_user_name() -> str:
+    """DELETED_USER_NAME in the site's language (the feeds, the studio)."""
+    return str(gettext("deleted user"))
 
 
 class Role(enum.StrEnum):
