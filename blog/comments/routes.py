@@ -25,7 +25,6 @@ from blog.cache import not_cached
 from blog.comments import services
 from blog.comments.discussion import render_discussion
 from blog.comments.forms import CommentEditForm, CommentForm
-from blog.comments.thread import shown_name
 from blog.errors import BlogError
 from blog.extensions import limiter
 from blog.forms import ButtonForm, add_error, text_of
@@ -206,5 +205,5 @@ def delete(comment_id: int) -> Page:
         "comments/delete.html",
         form=form,
         comment=comment,
-        author_name=shown_name(comment),
+        author_name=comment.author_name,
     )

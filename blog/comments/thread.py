@@ -46,7 +46,7 @@ class CommentNode:
 
     @property
     def author_name(self) -> str:
-        return shown_name(self.comment)
+        return self.comment.author_name
 
     @property
     def placeholder(self) -> str:
@@ -140,11 +140,4 @@ def place(node: CommentNode, nodes: dict[int, CommentNode]) -> None:
 def author_name(node: CommentNode) -> str:
     if not node.is_readable:
         return _("an earlier comment")
-    return shown_name(node.comment)
-
-
-def shown_name(comment: Comment) -> str:
-    """Who wrote the comment, as readers see it: once its author deleted their
-    account, "deleted user" in the site's language (Comment.author_name says
-    it in English)."""
-    return comment.author.display_name if comment.author else _("deleted user")
+    return node.comment.author_name
