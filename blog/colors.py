@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 # The page backgrounds and text colours of site.css, light and dark: the
 # accent is used as link text on the first and as the fill of primary buttons
 # under the second (their label in the page's background colour).
@@ -27,7 +29,10 @@ HEX_COLOUR = re.compile(r"#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 
 
 class AccentColourError(ValueError):
-    """The colour cannot be read, or is too faint to read text in."""
+    """The colour cannot be read, or is too faint to read text in. The
+    message is lazy: in the site's language when the studio shows it, in
+    English when the configuration is checked at start-up (no request), and
+    never asked for the language while the site's settings load."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,10 @@ def parse_hex(colour: str) -> tuple[int, int, int]:
     match = HEX_COLOUR.fullmatch(colour.strip())
     if match is None:
         raise AccentColourError(
-            f"{colour!r} is not a colour: give six hex digits, such as #1f5bb8"
+            _l(
+                "%(colour)s is not a colour: give six hex digits, such as #1f5bb8",
+                colour=repr(colour),
+            )
         )
     digits = match.group(1)
     if len(digits) == 3:
@@ -104,8 +112,13 @@ def accent_from(colour: str) -> Accent:
     )
     if ratio < TEXT_CONTRAST:
         raise AccentColourError(
-            f"{colour!r} has a contrast of {ratio:.2f}:1 with the page background;"
-            f" links and buttons need at least {TEXT_CONTRAST}:1 (WCAG AA)."
-            " Choose a darker colour."
+            _l(
+                "%(colour)s has a contrast of %(ratio)s:1 with the page background;"
+                " links and buttons need at least %(minimum)s:1 (WCAG AA)."
+                " Choose a darker colour.",
+                colour=repr(colour),
+                ratio=format(ratio, ".2f"),
+                minimum=TEXT_CONTRAST,
+            )
         )
     return Accent(light=light, dark=dark_variant(light))

@@ -28,6 +28,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Config, Flask, current_app, g, url_for
+from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.local import LocalProxy
 
@@ -216,7 +217,6 @@ def icon_of(upload: Upload) -> Icon | None:
     )
 
 
-
 def save_settings(*, values: dict[str, Any]) -> None:
     """Store what the owner set in the studio: column → value, for the
     columns of OWNER_SETTINGS and logo_id / icon_id. A setting the operator
@@ -251,7 +251,7 @@ def checked(column: str, value: Any) -> Any:
     if column in ("title", "tagline", "description"):
         value = " ".join(str(value or "").split())
         if column == "title" and not value:
-            raise InvalidInput("The site needs a title.")
+            raise InvalidInput(_("The site needs a title."))
     elif column == "accent_color":
         try:
             value = accent_from(str(value)).light
@@ -261,13 +261,15 @@ def checked(column: str, value: Any) -> Any:
         try:
             zone_named(str(value))
         except (ZoneInfoNotFoundError, ValueError) as error:
-            raise InvalidInput(f"{value!r} is not a time zone.") from error
+            raise InvalidInput(
+                _("%(zone)s is not a time zone.", zone=repr(value))
+            ) from error
     elif column == "language":
         if value not in LANGUAGES:
-            raise InvalidInput("Choose one of the languages offered.")
+            raise InvalidInput(_("Choose one of the languages offered."))
     elif column == "comment_moderation":
         if value not in MODERATION_POLICIES:
-            raise InvalidInput("Choose one of the moderation policies offered.")
+            raise InvalidInput(_("Choose one of the moderation policies offered."))
     elif column == "registration_open":
         value = bool(value)
     elif column not in ("logo_id", "icon_id"):

@@ -28,6 +28,8 @@ SAME_IN_EVERY_LANGUAGE = {
     "RSS", "Atom", "JSON Feed", "JSON", "Markdown", "OPML", "WebSub", "CSV",
     "Person", "ProfilePage", "WebPage", "Article", "Organization", "BlogPosting",
     "ListItem", "BreadcrumbList", "WebSite", "SearchAction", "ImageObject",
+    # The studio editor's aria-keyshortcuts: ARIA's key names, never translated.
+    "Control+S Meta+S", "Control+Shift+P Meta+Shift+P",
 }  # fmt: skip
 # What a string literal in a template is when it is not text: an address, a
 # template or endpoint name, a CSS value, a date style or a format name.

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from blog.articles.links import check_page_slug
@@ -81,7 +82,9 @@ def save_article(
             db.session.add(article)
     except IntegrityError as error:
         taken = fields.slug or (article.slug if article is not None else "")
-        raise Conflict(f"The slug {taken!r} is taken by another article.") from error
+        raise Conflict(
+            _("The slug %(slug)s is taken by another article.", slug=repr(taken))
+        ) from error
     if was_public or article.is_published():
         # A draft's feeds are nobody's business yet.
         announce_after_commit(article)
@@ -120,18 +123,23 @@ def cleaned(fields: ArticleFields) -> ArticleFields:
 
 def check_fields(fields: ArticleFields) -> None:
     if not fields.title.strip():
-        raise InvalidInput("An article needs a title.")
+        raise InvalidInput(_("An article needs a title."))
     if len(fields.title) > TITLE_MAX:
-        raise InvalidInput(f"A title has at most {TITLE_MAX} characters.")
+        raise InvalidInput(_("A title has at most %(max)d characters.", max=TITLE_MAX))
     if fields.slug is not None and make_slug(fields.slug, SLUG_MAX) != fields.slug:
         raise InvalidInput(
-            f"The slug {fields.slug!r} may hold only lower-case letters, digits "
-            "and hyphens."
+            _(
+                "The slug %(slug)s may hold only lower-case letters, digits "
+                "and hyphens.",
+                slug=repr(fields.slug),
+            )
         )
     if len(fields.cover_alt) > ALT_MAX:
-        raise InvalidInput(f"A cover's description has at most {ALT_MAX} characters.")
+        raise InvalidInput(
+            _("A cover's description has at most %(max)d characters.", max=ALT_MAX)
+        )
     if fields.status is ArticleStatus.PUBLISHED and fields.published_at is None:
-        raise InvalidInput("A published article needs a publication time.")
+        raise InvalidInput(_("A published article needs a publication time."))
 
 
 def apply_fields(article: Article, fields: ArticleFields, body: RenderedBody) -> None:
@@ -168,12 +176,16 @@ def change_slug(article: Article, slug: str) -> None:
         return
     holder = db.session.scalar(Article.select_id_by_slug(slug))
     if holder is not None:
-        raise Conflict(f"The slug {slug!r} is taken by another article.")
+        raise Conflict(
+            _("The slug %(slug)s is taken by another article.", slug=repr(slug))
+        )
     old_address = db.session.scalar(ArticleRedirect.select_by_slug(slug))
     if old_address is not None:
         if old_address.article_id != article.id:
             # Another article's old URL keeps pointing at it: no takeover.
-            raise Conflict(f"The slug {slug!r} was another article's address.")
+            raise Conflict(
+                _("The slug %(slug)s was another article's address.", slug=repr(slug))
+            )
         db.session.delete(old_address)
     if article.slug:
         db.session.add(ArticleRedirect(old_slug=article.slug, article=article))

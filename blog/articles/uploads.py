@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import secrets
 import subprocess  # nosec B404 # runs our own image_process.py, never a shell
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import IO
 
 from flask import current_app
+from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
 from blog.database import write_transaction
@@ -32,7 +34,13 @@ IMAGE_FORMATS = {
 MAX_PIXELS = 25_000_000  # refuse decompression bombs long before memory runs out
 IMAGE_PROCESS = Path(__file__).with_name("image_process.py")
 IMAGE_PROCESS_TIMEOUT = 20  # seconds; under gunicorn's 30 s worker timeout
-TOO_LARGE = "This image needs more memory to process than the blog allows."
+# image_process.py runs without the app, so it refuses in English: its
+# refusals are put in the site's language here (the one with numbers is read
+# back for them).
+OVERSIZED = re.compile(
+    r"This image is (?P<width>\d+) × (?P<height>\d+) pixels, (?P<size>\d+) MB once "
+    r"decoded; the limit is (?P<limit>\d+) MB\. Make it smaller and upload it again\."
+)
 
 
 def uploads_folder() -> Path:
@@ -79,7 +87,7 @@ def save_upload(
     data = stream.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)
     if len(data) > current_app.config["UPLOAD_MAX_BYTES"]:
         limit_mb = current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)
-        raise InvalidInput(f"An image may be at most {limit_mb} MB.")
+        raise InvalidInput(_("An image may be at most %(limit)s MB.", limit=limit_mb))
     image = processed_image(data, squares)
     extension, content_type = IMAGE_FORMATS[image.format]
     upload = Upload(
@@ -134,8 +142,8 @@ def processed_image(data: bytes, squares: tuple[int, ...] = ()) -> ProcessedImag
             check=False,
         )
     except subprocess.TimeoutExpired as error:
-        raise InvalidInput("This image took too long to process.") from error
-    header, _, output = child.stdout.partition(b"\n")
+        raise InvalidInput(_("This image took too long to process.")) from error
+    header, _newline, output = child.stdout.partition(b"\n")
     try:
         result = json.loads(header)
     except ValueError:
@@ -143,9 +151,9 @@ def processed_image(data: bytes, squares: tuple[int, ...] = ()) -> ProcessedImag
         log.warning(
             "image_process failed (%s): %s", child.returncode, child.stderr[-500:]
         )
-        raise InvalidInput(TOO_LARGE) from None
+        raise InvalidInput(too_large()) from None
     if child.returncode != 0 or "error" in result:
-        raise InvalidInput(result.get("error", TOO_LARGE))
+        raise InvalidInput(in_site_language(result.get("error", "")))
     files, offset = [], 0
     for size in result["sizes"]:
         files.append(output[offset : offset + size])
@@ -160,3 +168,29 @@ def processed_image(data: bytes, squares: tuple[int, ...] = ()) -> ProcessedImag
         variants=files[1 : 1 + variant_count],
         squares=files[1 + variant_count :],
     )
+
+
+def too_large() -> str:
+    return _("This image needs more memory to process than the blog allows.")
+
+
+def in_site_language(refusal: str) -> str:
+    """image_process.py's refusal (English) in the site's language; one it
+    does not know is shown as it came."""
+    if not refusal:
+        return too_large()
+    oversized = OVERSIZED.fullmatch(refusal)
+    if oversized:
+        return _(
+            "This image is %(width)s × %(height)s pixels, %(size)s MB once decoded; "
+            "the limit is %(limit)s MB. Make it smaller and upload it again.",
+            **oversized.groupdict(),
+        )
+    known = {
+        "This file is not a PNG, JPEG, GIF or WebP image.": _(
+            "This file is not a PNG, JPEG, GIF or WebP image."
+        ),
+        "This image has too many pixels.": _("This image has too many pixels."),
+        "This image needs more memory to process than the blog allows.": too_large(),
+    }
+    return known.get(refusal, refusal)

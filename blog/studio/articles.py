@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -14,6 +15,7 @@ from blog.errors import BlogError, InvalidInput
 from blog.extensions import db
 from blog.forms import ButtonForm, text_of
 from blog.http import page_number
+from blog.i18n import date_locale
 from blog.models import (
     Article,
     ArticleKind,
@@ -107,7 +109,7 @@ def unpublish(article_id: int) -> Response:
     article = article_for_editor_or_404(article_id)
     if ButtonForm().validate_on_submit():
         services.unpublish_article(article=article)
-        flash(f"“{article.title}” is a draft again: no longer public.")
+        flash(_("“%(title)s” is a draft again: no longer public.", title=article.title))
     return redirect(url_for("studio.edit", article_id=article.id), code=303)
 
 
@@ -121,7 +123,7 @@ def delete(article_id: int) -> Page:
     if form.validate_on_submit():
         title = article.title
         services.delete_article(article=article)
-        flash(f"“{title}” is deleted.")
+        flash(_("“%(title)s” is deleted.", title=title))
         return redirect(url_for("studio.index"), code=303)
     return render_template("studio/confirm_delete.html", article=article, form=form)
 
@@ -177,19 +179,19 @@ def fields_from(form: ArticleForm, article: Article | None) -> services.ArticleF
 def scheduled_time(local: datetime | None) -> datetime:
     """The time typed in the site's zone, as UTC; it must be in the future."""
     if local is None:
-        raise InvalidInput("Choose the date and time to publish at.")
+        raise InvalidInput(_("Choose the date and time to publish at."))
     moment = local.replace(tzinfo=current_site().zone)
     if moment <= utcnow():
-        raise InvalidInput("Choose a time in the future, or press Publish now.")
+        raise InvalidInput(_("Choose a time in the future, or press Publish now."))
     return moment
 
 
 def saved_message(article: Article) -> str:
     if article.is_published():
-        return f"“{article.title}” is saved and public."
+        return _("“%(title)s” is saved and public.", title=article.title)
     if article.status is ArticleStatus.PUBLISHED:
-        return f"“{article.title}” is scheduled."
-    return f"“{article.title}” is saved as a draft."
+        return _("“%(title)s” is scheduled.", title=article.title)
+    return _("“%(title)s” is saved as a draft.", title=article.title)
 
 
 def form_data_of(article: Article) -> dict[str, object]:
@@ -223,7 +225,7 @@ def editor_page(
     images = usable_images(article)
     if form.chosen_kind() is ArticleKind.PAGE:
         form.describe_a_page()
-    form.cover.choices = [("", "No cover")] + [
+    form.cover.choices = [("", _("No cover"))] + [
         (str(image.id), image_label(image)) for image in images
     ]
     return render_template(
@@ -239,4 +241,6 @@ def editor_page(
         button_form=ButtonForm(),
         now=utcnow(),
         markdown_for=markdown_for,
+        # The script names a publication date as the pages do ("en-GB").
+        date_locale=date_locale().replace("_", "-"),
     )

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import flash, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -40,7 +41,8 @@ AUTOSAVED_FIELDS = (
     "cover_alt",
     "publish_at",
 )
-UNTITLED = "Untitled draft"
+# DataRequired's message: WTForms's own, which its catalogue translates.
+REQUIRED = "This field is required."
 
 
 @bp.post("/preview")
@@ -63,12 +65,12 @@ def autosave_new() -> Response:
     the editor moves to the draft's address and autosaves there after."""
     fields = typed_fields()
     if not (fields["title"].strip() or fields["body"].strip()):
-        raise InvalidInput("There is nothing to save yet.")
+        raise InvalidInput(_("There is nothing to save yet."))
     cover = usable_image(fields["cover"], None) if fields["cover"] else None
     article = services.save_article(
         article=None,
         fields=services.ArticleFields(
-            title=fields["title"].strip() or UNTITLED,
+            title=fields["title"].strip() or _("Untitled draft"),
             body_markdown=fields["body"].replace("\r\n", "\n"),
             summary=fields["summary"],
             category_name=fields["category"] or None,
@@ -106,7 +108,7 @@ def discard_autosave(article_id: int) -> Response:
     """Back to the article as last saved."""
     article = article_for_editor_or_404(article_id)
     forget_autosave(article)
-    flash("The unsaved changes are discarded.")
+    flash(_("The unsaved changes are discarded."))
     return redirect(url_for("studio.edit", article_id=article.id), code=303)
 
 
@@ -116,9 +118,12 @@ def typed_fields() -> dict[str, Any]:
     form = ArticleForm()
     form.validate()
     for name in AUTOSAVED_FIELDS:
-        errors = [e for e in form[name].errors if e != "This field is required."]
+        field = form[name]
+        errors = [e for e in field.errors if e != field.gettext(REQUIRED)]
         if errors and name != "publish_at":  # a date being typed is kept as typed
-            raise InvalidInput(f"{form[name].label.text}: {errors[0]}")
+            raise InvalidInput(
+                _("%(field)s: %(error)s", field=field.label.text, error=errors[0])
+            )
     fields: dict[str, Any] = {
         name: request.form.get(name, "") for name in AUTOSAVED_FIELDS
     }

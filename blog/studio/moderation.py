@@ -11,6 +11,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext, pgettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -34,32 +36,13 @@ QUEUE_TABS = (
     CommentStatus.HIDDEN,
     CommentStatus.SPAM,
 )
-TAB_NAMES = {
-    CommentStatus.PENDING: "Pending",
-    CommentStatus.VISIBLE: "Published",
-    CommentStatus.HIDDEN: "Hidden",
-    CommentStatus.SPAM: "Spam",
-}
-# The buttons each row of a tab offers: what makes sense from that state.
+# The buttons each row of a tab offers: what makes sense from that state
+# (studio/comments.html words each with the comment's author).
 ROW_ACTIONS = {
-    CommentStatus.PENDING: [
-        ("approve", "Approve"),
-        ("spam", "Spam"),
-        ("delete", "Delete"),
-    ],
-    CommentStatus.VISIBLE: [("hide", "Hide"), ("spam", "Spam"), ("delete", "Delete")],
-    CommentStatus.HIDDEN: [
-        ("approve", "Approve"),
-        ("spam", "Spam"),
-        ("delete", "Delete"),
-    ],
-    CommentStatus.SPAM: [("approve", "Approve"), ("delete", "Delete")],
-}
-DONE = {
-    "approve": "approved",
-    "hide": "hidden",
-    "spam": "marked as spam",
-    "delete": "deleted",
+    CommentStatus.PENDING: ["approve", "spam", "delete"],
+    CommentStatus.VISIBLE: ["hide", "spam", "delete"],
+    CommentStatus.HIDDEN: ["approve", "spam", "delete"],
+    CommentStatus.SPAM: ["approve", "delete"],
 }
 
 
@@ -113,7 +96,7 @@ def comments() -> str:
         page=page,
         status=status,
         tabs=QUEUE_TABS,
-        tab_names=TAB_NAMES,
+        tab_names=tab_names(),
         row_actions=ROW_ACTIONS,
         counts=counts,
         form=BulkModerationForm(formdata=None, next=request.full_path.rstrip("?")),
@@ -126,7 +109,7 @@ def comments() -> str:
 def moderate_comments() -> Response:
     form = BulkModerationForm()
     if not form.validate_on_submit():
-        flash("Choose an action and at least one comment.")
+        flash(_("Choose an action and at least one comment."))
     else:
         apply_moderation(form.comment_ids.data or [], form.bulk_action.data)
     return redirect(safe_next_url(form.next.data, "studio.comments"), code=303)
@@ -141,7 +124,7 @@ def moderate_comment(comment_id: int) -> Response:
         abort(403)
     form = ModerationForm()
     if not form.validate_on_submit():
-        flash("Choose one of the actions.")
+        flash(_("Choose one of the actions."))
     else:
         apply_moderation([comment_id], form.action.data)
     return redirect(safe_next_url(form.next.data, "studio.comments"), code=303)
@@ -155,8 +138,35 @@ def apply_moderation(comment_ids: list[int], action: str) -> None:
     except BlogError as error:
         flash(error.message)
     else:
-        noun = "comment" if len(done) == 1 else "comments"
-        flash(f"{len(done)} {noun} {DONE[action]}.")
+        flash(done_message(action, len(done)))
+
+
+def tab_names() -> dict[CommentStatus, str]:
+    # "Published" is also a column of dates in the studio: here it names
+    # comments, which some languages say otherwise.
+    return {
+        CommentStatus.PENDING: _("Pending"),
+        CommentStatus.VISIBLE: pgettext("comments", "Published"),
+        CommentStatus.HIDDEN: _("Hidden"),
+        CommentStatus.SPAM: _("Spam"),
+    }
+
+
+def done_message(action: str, count: int) -> str:
+    """What a moderation action did, as a sentence for its count."""
+    messages = {
+        "approve": ngettext(
+            "%(num)d comment approved.", "%(num)d comments approved.", count
+        ),
+        "hide": ngettext("%(num)d comment hidden.", "%(num)d comments hidden.", count),
+        "spam": ngettext(
+            "%(num)d comment marked as spam.", "%(num)d comments marked as spam.", count
+        ),
+        "delete": ngettext(
+            "%(num)d comment deleted.", "%(num)d comments deleted.", count
+        ),
+    }
+    return messages[action]
 
 
 @bp.post("/articles/<int:article_id>/comments-open")
@@ -169,9 +179,9 @@ def comments_open(article_id: int) -> Response:
     if form.validate_on_submit():
         is_open = form.state.data == "open"
         services.set_comments_open(article=article, is_open=is_open, by=current_user)
-        flash("Comments are open again." if is_open else "Comments are closed.")
+        flash(_("Comments are open again.") if is_open else _("Comments are closed."))
     else:
-        flash("Say whether to open or close the comments.")
+        flash(_("Say whether to open or close the comments."))
     fallback = url_for("articles.detail", slug=article.slug) + "#comments"
     if not form.next.data:
         return redirect(fallback, code=303)

@@ -4,6 +4,8 @@ site's own pages or any address, in the order the owner gives them."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -22,7 +24,7 @@ from blog.studio.blueprint import bp
 from blog.studio.forms import MenuForm
 
 BLANK_ROWS = 3  # rows to add links in, under the current ones
-MENU_NAMES = {"header": "Header menu", "footer": "Footer menu"}
+MENU_NAMES = {"header": _l("Header menu"), "footer": _l("Footer menu")}
 
 
 @bp.get("/navigation")
@@ -55,7 +57,7 @@ def save_navigation(menu: str) -> Response | tuple[str, int]:
             error=(menu, error.message),
         )
         return page, error.status_code
-    flash(f"{MENU_NAMES[menu]} saved. Readers see it now.")
+    flash(_("%(menu)s saved. Readers see it now.", menu=MENU_NAMES[menu]))
     return redirect(url_for("studio.navigation", _anchor=f"menu-{menu}"), code=303)
 
 
@@ -64,9 +66,14 @@ def raise_first_error(form: MenuForm) -> None:
         for field in row.form:
             if field.errors:
                 raise InvalidInput(
-                    f"Link {number}, {field.label.text}: {field.errors[0]}"
+                    _(
+                        "Link %(number)d, %(field)s: %(error)s",
+                        number=number,
+                        field=field.label.text,
+                        error=field.errors[0],
+                    )
                 )
-    raise InvalidInput("The form expired or was not complete: send it again.")
+    raise InvalidInput(_("The form expired or was not complete: send it again."))
 
 
 def entries_of(form: MenuForm) -> list[MenuEntry]:
@@ -122,10 +129,12 @@ def target_choices() -> dict[str, str | dict[str, str]]:
     categories = db.session.scalars(Category.select_all())
     tags = db.session.scalars(Tag.select_all())
     return {
-        "": "— nothing (leave empty) —",
-        "Pages": {f"page:{page.id}": page.title for page in pages},
-        "Categories": {f"category:{c.id}": c.name for c in categories},
-        "Tags": {f"tag:{tag.id}": tag.name for tag in tags},
-        "The site": {target.value: label for target, (_e, label) in SITE_PAGES.items()},
-        "Elsewhere": {MenuTarget.URL.value: "The address below"},
+        "": _("— nothing (leave empty) —"),
+        _("Pages"): {f"page:{page.id}": page.title for page in pages},
+        _("Categories"): {f"category:{c.id}": c.name for c in categories},
+        _("Tags"): {f"tag:{tag.id}": tag.name for tag in tags},
+        _("The site"): {
+            target.value: str(label) for target, (_e, label) in SITE_PAGES.items()
+        },
+        _("Elsewhere"): {MenuTarget.URL.value: _("The address below")},
     }

@@ -5,6 +5,7 @@ in with)."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
@@ -41,7 +42,7 @@ def profile(user_id: int | None = None) -> Response | tuple[str, int] | str:
     except BlogError as error:
         flash(error.message)
         return page(form, author), error.status_code
-    flash("Profile saved. Readers see it now.")
+    flash(_("Profile saved. Readers see it now."))
     return redirect(request.path, code=303)
 
 
@@ -86,7 +87,10 @@ def sent_every_field(form: ProfileForm) -> bool:
         if field.name not in request.form
     ]
     for field in missing:
-        field.errors = [*field.errors, "This field was not sent; send the whole form."]
+        field.errors = [
+            *field.errors,
+            _("This field was not sent; send the whole form."),
+        ]
     return not missing
 
 

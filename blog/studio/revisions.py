@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -56,7 +57,9 @@ def restore(article_id: int, revision_id: int) -> Response:
     revision = revision_or_404(article, revision_id)
     if ButtonForm().validate_on_submit():
         restore_revision(article=article, revision=revision, editor=current_user)
-        flash("The revision is restored; the text it replaced is kept as a revision.")
+        flash(
+            _("The revision is restored; the text it replaced is kept as a revision.")
+        )
     return redirect(url_for("studio.edit", article_id=article.id), code=303)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
@@ -48,7 +49,7 @@ def settings() -> Response | tuple[str, int] | str:
     except BlogError as error:
         flash(error.message)
         return page(form), error.status_code
-    flash("Settings saved. Readers see them now.")
+    flash(_("Settings saved. Readers see them now."))
     return redirect(url_for("studio.settings"), code=303)
 
 
@@ -76,7 +77,16 @@ def settings_form() -> SiteSettingsForm:
         form = SiteSettingsForm(data=current)
     form.language.choices = dict(LANGUAGES)
     form.timezone.choices = timezone_choices(site.timezone)
+    form.comment_moderation.choices = moderation_choices()
     return form
+
+
+def moderation_choices() -> dict[str, str]:
+    return {
+        "first": _("A reader's first comment waits; then they are trusted"),
+        "all": _("Every comment waits"),
+        "none": _("No comment waits (links-heavy ones still do)"),
+    }
 
 
 def timezone_choices(current: str) -> dict[str, str]:

@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -39,7 +40,12 @@ def uploads() -> Response | tuple[str, int]:
         except BlogError as error:
             form.image.errors.append(error.message)
         else:
-            flash(f"Uploaded. Paste this into an article: {markdown_for(upload)}")
+            flash(
+                _(
+                    "Uploaded. Paste this into an article: %(markdown)s",
+                    markdown=markdown_for(upload),
+                )
+            )
             return redirect(url_for("studio.uploads"), code=303)
     status = 400 if request.method == "POST" else 200
     return uploads_page(form), status
@@ -75,16 +81,16 @@ def describe(upload_id: int) -> Response | tuple[str, int]:
     upload = db.get_or_404(Upload, upload_id)
     if not can_change(upload):
         raise PermissionDenied(
-            "Only its uploader or an editor can describe this image."
+            _("Only its uploader or an editor can describe this image.")
         )
     form = AltForm(prefix=f"upload-{upload.id}")
     if form.alt.name not in request.form:
         # An empty description is a choice; a form without one is not.
-        form.alt.errors = ["No description was sent."]
+        form.alt.errors = [_("No description was sent.")]
     elif form.validate_on_submit():
         with write_transaction():
             upload.alt = (form.alt.data or "").strip()
-        flash(f"The description of {upload.original_name} is saved.")
+        flash(_("The description of %(name)s is saved.", name=upload.original_name))
         return redirect(url_for("studio.uploads", page=page_number()), code=303)
     return uploads_page(UploadForm(formdata=None), refused={upload.id: form}), 400
 
@@ -105,7 +111,7 @@ def usable_image(upload_id: str, article: Article | None) -> Upload:
     if upload is None or not (
         can_change(upload) or (article is not None and article.cover_id == upload.id)
     ):
-        raise InvalidInput("That image is not one you can use. Choose another.")
+        raise InvalidInput(_("That image is not one you can use. Choose another."))
     return upload
 
 

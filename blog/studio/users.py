@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -13,7 +14,7 @@ from blog.http import page_number
 from blog.models import Role, User
 from blog.permissions import require_role
 from blog.studio.blueprint import bp
-from blog.studio.forms import ActiveForm, RoleForm
+from blog.studio.forms import ROLE_NAMES, ActiveForm, RoleForm
 
 
 @bp.get("/users")
@@ -37,14 +38,20 @@ def users() -> str:
 def change_role(user_id: int) -> Response:
     user, form = db.get_or_404(User, user_id), RoleForm()
     if not form.validate_on_submit():
-        flash("Choose one of the roles.")
+        flash(_("Choose one of the roles."))
         return redirect(url_for("studio.users"), code=303)
     try:
         accounts.set_role(user=user, role=Role(form.role.data), by=current_user)
     except BlogError as error:
         flash(error.message)
     else:
-        flash(f"{user.display_name} is now {user.role}.")
+        flash(
+            _(
+                "%(name)s is now %(role)s.",
+                name=user.display_name,
+                role=ROLE_NAMES[user.role],
+            )
+        )
     return redirect(url_for("studio.users"), code=303)
 
 
@@ -59,6 +66,9 @@ def toggle_active(user_id: int) -> Response:
         except BlogError as error:
             flash(error.message)
         else:
-            state = "reactivated" if user.active else "deactivated"
-            flash(f"{user.display_name} is {state}.")
+            name = user.display_name
+            if user.active:
+                flash(_("%(name)s is reactivated.", name=name))
+            else:
+                flash(_("%(name)s is deactivated.", name=name))
     return redirect(url_for("studio.users"), code=303)

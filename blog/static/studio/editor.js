@@ -28,6 +28,8 @@
   let previewTimer = null;
   let submitting = false;
   let saving = false; // one autosave at a time: the first makes the draft
+  // The page's words, in the site's language (studio/post.js).
+  const text = window.studioMessage;
 
   function snapshot() {
     const values = {};
@@ -86,7 +88,7 @@
     if (Date.parse(kept.at) <= serverTime) return;
     restoreSnapshot(kept.fields);
     const at = new Date(kept.at);
-    say("Restored what you typed at " + at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + ", not saved yet");
+    say(text("restored", { time: at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) }));
     scheduleAutosave();
   }
 
@@ -113,25 +115,19 @@
     if (!isDirty() || submitting) return;
     if (!title.value.trim() && !body.value.trim()) return;
     const sent = snapshot();
-    say("Saving…");
+    say(text("saving"));
     const data = new FormData(form);
     data.delete("cover_image"); // images.js uploads a cover as it is chosen
     const result = await window.studioPost(autosaveUrl, data);
-    const failures = {
-      offline: "no connection",
-      expired: "your session ended. Log in again in another tab; your text is kept in this browser",
-      refused: result.reason || "the server refused it",
-    };
     if (result.outcome !== "ok") {
-      const kept = result.outcome === "expired" ? "" : ". Your text is kept in this browser";
-      say("Not saved: " + failures[result.outcome] + kept + ".", true);
+      say(text("not_saved_" + result.outcome, { reason: result.reason || text("refused") }), true);
       return;
     }
     const answer = result.answer;
     savedText = sent;
     form.dataset.savedAt = answer.saved_at_iso;
     if (snapshot() === sent) forgetLocally();
-    say("Saved " + answer.saved_at);
+    say(text("saved", { time: answer.saved_at }));
     if (answer.autosave_url && answer.autosave_url !== autosaveUrl) {
       // A new article became a draft: go on editing it at its own address.
       autosaveUrl = answer.autosave_url;
@@ -140,7 +136,7 @@
       forgetLocally();
       form.dataset.storageKey = storageKeyFor(answer.edit_url);
       history.replaceState(null, "", answer.edit_url);
-      form.querySelector(".editor-status .status").textContent = "draft";
+      form.querySelector(".editor-status .status").textContent = text("draft");
     }
   }
 
@@ -173,10 +169,9 @@
   // ---- Counts ----
   function updateCounts() {
     const words = body.value.split(/\s+/).filter(Boolean).length;
-    form.querySelector(".word-count").textContent =
-      words.toLocaleString("en") + (words === 1 ? " word" : " words");
+    form.querySelector(".word-count").textContent = window.studioCountMessage("words", words);
     form.querySelector(".reading-time").textContent =
-      Math.max(1, Math.round(words / WORDS_PER_MINUTE)) + " min read";
+      window.studioCountMessage("min_read", Math.max(1, Math.round(words / WORDS_PER_MINUTE)));
     previewTitle.textContent = title.value;
   }
 
@@ -192,14 +187,14 @@
     // The wall-clock time as typed, named in the site's zone.
     const moment = new Date(Date.UTC(year, month - 1, day, hour, minute));
     if (moment.getUTCDate() !== day) {
-      target.textContent = "That date does not exist.";
+      target.textContent = text("no_such_date");
       return;
     }
-    const words = new Intl.DateTimeFormat("en-GB", {
+    const words = new Intl.DateTimeFormat(form.dataset.dateLocale || "en-GB", {
       weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC",
     }).format(moment);
     const time = String(hour).padStart(2, "0") + ":" + String(minute).padStart(2, "0");
-    target.textContent = "Schedule publishes it " + words + " at " + time + " " + form.dataset.timeZone + ".";
+    target.textContent = text("schedule_words", { date: words, time: time, zone: form.dataset.timeZone });
   }
 
   // ---- Tabs on narrow screens ----

@@ -15,6 +15,8 @@
   const stateLabel = form.querySelector(".autosave-state");
   const altInput = document.getElementById("image-alt");
   const fileLabel = dialog.querySelector(".image-dialog-file");
+  // The page's words, in the site's language (studio/post.js).
+  const text = window.studioMessage;
 
   function say(message, failed) {
     stateLabel.textContent = message;
@@ -40,7 +42,7 @@
 
   // Resolves with the description typed, or null when the author cancels.
   function askForDescription(file, action) {
-    fileLabel.textContent = file.name ? "File: " + file.name : "A pasted image";
+    fileLabel.textContent = file.name ? text("file", { name: file.name }) : text("pasted_image");
     dialog.querySelector("button[value=upload]").textContent = action;
     altInput.value = "";
     dialog.returnValue = "";
@@ -62,18 +64,13 @@
     if (token) data.append("csrf_token", token.value);
     data.append("image", file, file.name || "pasted-image." + file.type.split("/")[1]);
     data.append("alt", description);
-    say("Uploading the image…");
+    say(text("uploading"));
     const result = await window.studioPost(form.dataset.uploadUrl, data);
-    const failures = {
-      offline: "no connection. Try again.",
-      expired: "your session ended. Log in again in another tab, then drop it again.",
-      refused: result.reason || "the server refused it",
-    };
     if (result.outcome !== "ok") {
-      say("The image was not uploaded: " + failures[result.outcome], true);
+      say(text("upload_" + result.outcome, { reason: result.reason || text("refused") }), true);
       return null;
     }
-    say("Image uploaded");
+    say(text("image_uploaded"));
     return result.answer;
   }
 
@@ -91,7 +88,7 @@
     // Where the cursor was when the image came: typing may go on meanwhile.
     let position = body.selectionStart;
     for (const file of files) {
-      const description = await askForDescription(file, "Upload and insert");
+      const description = await askForDescription(file, text("upload_and_insert"));
       if (description === null) continue;
       const answer = await upload(file, description);
       if (!answer) return;
@@ -131,7 +128,7 @@
     if (!file) return;
     let description = form.elements.cover_alt.value.trim();
     if (!description) {
-      description = await askForDescription(file, "Upload as the cover");
+      description = await askForDescription(file, text("upload_cover"));
       if (description === null) {
         coverFile.value = "";
         return;
@@ -142,7 +139,7 @@
     coverFile.value = "";
     coverChoice.add(new Option(answer.label, String(answer.id), true, true), 1);
     coverChoice.dispatchEvent(new Event("change", { bubbles: true }));
-    say("Cover uploaded");
+    say(text("cover_uploaded"));
   });
 
   // ---- Recent images: insert at the cursor ----
@@ -150,9 +147,14 @@
     const button = document.createElement("button");
     button.type = "button";
     button.className = "button quiet insert-image";
-    button.textContent = "Insert";
+    button.textContent = text("insert");
     const described = /^!\[([^\]]*)\]/.exec(item.dataset.markdown);
-    button.setAttribute("aria-label", "Insert the image " + (described && described[1] ? "“" + described[1] + "”" : "without a description"));
+    button.setAttribute(
+      "aria-label",
+      described && described[1]
+        ? text("insert_described", { description: described[1] })
+        : text("insert_undescribed")
+    );
     button.addEventListener("click", () => insertAt(body.selectionEnd, item.dataset.markdown));
     item.append(button);
   }
