@@ -98,13 +98,15 @@ lighthouse: install-test
 bench-cluster: install
 	$(BIN)/python -m bench.cluster $(ARGS)
 
-## Extract every string the blog shows into $(TRANSLATIONS)/messages.pot and
+## Extract every string the blog shows (every folder but .* and __pycache__:
+## Babel's default would skip templates/_macros) into $(TRANSLATIONS)/messages.pot and
 ## add the new ones to each language's catalogue (then translate them there)
 messages: install-test
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k lazy_gettext --sort-by-file \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file \
+		--ignore-dirs ".* __pycache__" \
 		--no-wrap --project blog --copyright-holder "the blog's authors" \
 		-o $(TRANSLATIONS)/messages.pot .
-	$(BIN)/pybabel update --quiet -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
+	$(BIN)/pybabel -q update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
 		--no-wrap --no-fuzzy-matching --ignore-obsolete
 
 ## Compile the catalogues into the .mo files the blog reads (committed)
