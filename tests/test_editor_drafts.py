@@ -4,7 +4,7 @@ what readers see until the author saves."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from lxml import html
 
@@ -253,7 +253,8 @@ def test_a_schedule_is_typed_year_first_and_shown_in_words_with_the_zone(
         html.fromstring(page.text).xpath("string(//p[@class='editor-status'])").split()
     )
     assert "publishes" in status
-    assert f"24 December {next_year} at 09:30 Europe/Paris" in status
+    weekday = f"{datetime(next_year, 12, 24):%A}"
+    assert f"{weekday}, 24 December {next_year}, 09:30 Europe/Paris" in status
     assert html.fromstring(page.text).xpath("//input[@name='publish_at']/@value") == [
         f"{next_year}-12-24 09:30"
     ]
