@@ -219,7 +219,11 @@ def save_profile(user: User, changes: ProfileChanges) -> AuthorProfile:
 def apply_changes(user: User, changes: ProfileChanges) -> AuthorProfile:
     """Write checked changes in the caller's write transaction."""
     bio_html = render_comment(changes.bio) if changes.bio else ""
-    profile = db.session.get(AuthorProfile, user.id, with_for_update=True)
+    # Lock the profile's row only: PostgreSQL locks no row of the outer join
+    # that loads its photo.
+    profile = db.session.get(
+        AuthorProfile, user.id, with_for_update={"of": AuthorProfile}
+    )
     if profile is None:
         profile = AuthorProfile(user_id=user.id)
         db.session.add(profile)
