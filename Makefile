@@ -90,7 +90,7 @@ clean:
 bench: install
 	$(BIN)/python -m bench.run $(ARGS)
 
-## Lighthouse (npm lighthouse 12.2.3, Debian's Chromium): home and an article with a cover, mobile and desktop
+## Lighthouse (npm lighthouse 12.2.3, Debian's Chromium): public pages and the owner's studio pages, mobile and desktop
 lighthouse: install-test
 	$(BIN)/python -m bench.lighthouse
 
