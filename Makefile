@@ -109,6 +109,8 @@ messages: install-test
 	$(BIN)/pybabel -q update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
 		--no-wrap --no-fuzzy-matching --ignore-obsolete
 
-## Compile the catalogues into the .mo files the blog reads (committed)
+## Compile the catalogues into the .mo files the blog reads, and write the
+## languages' date and number words from Babel into locale.json (all committed)
 translations: install
 	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)
+	$(BIN)/python -c "from blog.locale_data import write_table; write_table()"

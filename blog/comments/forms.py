@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import LazyString, format_number
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -25,6 +25,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
+from blog.i18n import format_count
 from blog.inputs import MAX_ROW_ID, row_ids
 from blog.models.comment import BODY_MAX
 
@@ -34,7 +35,7 @@ EMPTY_MESSAGE = _l("Write something before posting.")
 def too_long_message() -> str:
     # The limit is written as the site's language writes numbers ("5,000").
     return _(
-        "A comment has at most %(limit)s characters.", limit=format_number(BODY_MAX)
+        "A comment has at most %(limit)s characters.", limit=format_count(BODY_MAX)
     )
 
 

@@ -13,7 +13,6 @@ import enum
 from collections.abc import Iterable
 from datetime import timedelta
 
-from flask_babel import format_number
 from flask_babel import gettext as _
 
 from blog.cache.version import bump_once
@@ -22,6 +21,7 @@ from blog.comments.policy import initial_status, trust_authors_of
 from blog.database import write_transaction
 from blog.errors import Conflict, InvalidInput, PermissionDenied
 from blog.extensions import db
+from blog.i18n import format_count
 from blog.models import Article, Comment, CommentStatus, User, utcnow
 from blog.models.comment import BODY_MAX
 from blog.permissions import (
@@ -63,8 +63,8 @@ def clean_body(body: str) -> str:
         raise InvalidInput(
             _(
                 "A comment has at most %(limit)s characters; this one has %(length)s.",
-                limit=format_number(BODY_MAX),
-                length=format_number(len(body)),
+                limit=format_count(BODY_MAX),
+                length=format_count(len(body)),
             )
         )
     return body
