@@ -21,7 +21,14 @@ from blog import locale_data
 from blog.locale_data import DateStyle
 from blog.site_settings import current_site
 
-__all__ = ["DateStyle", "format_count", "localtime", "month_and_year", "month_name"]
+__all__ = [
+    "DateStyle",
+    "format_count",
+    "format_decimal",
+    "localtime",
+    "month_and_year",
+    "month_name",
+]
 
 
 def init_app(app: Flask) -> None:
@@ -29,6 +36,10 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=site_language)
     # {% trans %} blocks collapse their whitespace, as the extractor does.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    # Flask-Babel's number filters would load the language's whole CLDR data
+    # into every worker (blog/locale_data.py): these write from the table.
+    app.jinja_env.filters["numberformat"] = format_count
+    app.jinja_env.filters["decimalformat"] = format_decimal
 
 
 def site_language() -> str:
@@ -62,3 +73,8 @@ def month_and_year(year: int, month: int) -> str:
 def format_count(number: int) -> str:
     """A whole number with the site's language's digit groups."""
     return locale_data.format_count(number, current_site().language)
+
+
+def format_decimal(number: float, pattern: str = "#,##0.###") -> str:
+    """A number as the CLDR pattern asks, in the site's language."""
+    return locale_data.format_decimal(number, pattern, current_site().language)

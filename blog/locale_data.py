@@ -83,6 +83,17 @@ def format_count(number: int, language: str) -> str:
     return f"{number:,}".replace(",", table(language)["group"])
 
 
+def format_decimal(number: float, pattern: str, language: str) -> str:
+    """A number as a CLDR pattern of the forms "0.0" or "#,##0.00" asks:
+    that many decimals, digit groups when it has a comma."""
+    decimals = len(pattern.partition(".")[2])
+    grouping = "," if "," in pattern else ""
+    written = f"{number:{grouping}.{decimals}f}"
+    words = table(language)
+    swapped = {",": words["group"], ".": words["decimal"]}
+    return "".join(swapped.get(character, character) for character in written)
+
+
 def fill(pattern: str, moment: datetime, words: dict[str, Any]) -> str:
     values = {
         "d": str(moment.day),
@@ -122,6 +133,7 @@ def build_table() -> dict[str, dict[str, Any]]:
             ],
             "weekdays": [locale.days["format"]["wide"][n] for n in range(7)],
             "group": locale.number_symbols["latn"]["group"],
+            "decimal": locale.number_symbols["latn"]["decimal"],
         }
         for pattern in [*entry["dates"].values(), entry["time"], entry["month_year"]]:
             unknown = set(FIELD.findall(pattern)) - FIELDS

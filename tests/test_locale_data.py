@@ -63,6 +63,11 @@ def test_months_and_numbers_are_written_as_babel_does(language) -> None:
         assert locale_data.format_count(number, language) == format_decimal(
             number, locale=locale
         )
+    for number in (0.04, 1.25, 12.5, 1023.96, 98765.4321):
+        for pattern in ("0.0", "#,##0.00"):
+            assert locale_data.format_decimal(
+                number, pattern, language
+            ) == format_decimal(number, pattern, locale=locale), (number, pattern)
 
 
 def test_the_table_is_what_babel_gives_today() -> None:
