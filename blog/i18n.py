@@ -13,9 +13,10 @@ needs no build step, and a test checks they match the .po files.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from flask import Flask
-from flask_babel import Babel
+from flask import Flask, g
+from flask_babel import Babel, get_translations
 
 from blog import locale_data
 from blog.locale_data import DateStyle
@@ -34,12 +35,32 @@ __all__ = [
 def init_app(app: Flask) -> None:
     babel = Babel()
     babel.init_app(app, locale_selector=site_language)
+    # Flask-Babel's own callables find the catalogue through four context
+    # lookups at every string (36 a logged-in article page); these, once a
+    # request.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda string: translations().ugettext(string),
+        ngettext=lambda one, many, n: translations().ungettext(one, many, n),
+        pgettext=lambda context, string: translations().upgettext(context, string),
+        npgettext=lambda context, one, many, n: translations().unpgettext(
+            context, one, many, n
+        ),
+        newstyle=True,
+    )
     # {% trans %} blocks collapse their whitespace, as the extractor does.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     # Flask-Babel's number filters would load the language's whole CLDR data
     # into every worker (blog/locale_data.py): these write from the table.
     app.jinja_env.filters["numberformat"] = format_count
     app.jinja_env.filters["decimalformat"] = format_decimal
+
+
+def translations() -> Any:
+    """This request's (or command's) catalogue, looked up once."""
+    found = g.get("translations")
+    if found is None:
+        found = g.translations = get_translations()
+    return found
 
 
 def site_language() -> str:

@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Config, Flask, current_app, g, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh as refresh_babel
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.local import LocalProxy
 
@@ -139,8 +140,11 @@ def current_site() -> Site:
 
 
 def forget_current_site() -> None:
-    """After a save: this request's later reads see the new values."""
+    """After a save: this request's later reads see the new values, the
+    language's words among them."""
     g.pop("site", None)
+    g.pop("translations", None)  # blog/i18n.py
+    refresh_babel()
 
 
 def load_site() -> Site:

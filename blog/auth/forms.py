@@ -2,7 +2,6 @@
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -14,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from blog.auth.services import PASSWORD_MAX, PASSWORD_MIN
+from blog.forms import BlogForm
 from blog.models.user import DISPLAY_NAME_MAX, EMAIL_MAX
 
 
@@ -56,7 +56,7 @@ def email_field() -> EmailField:
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BlogForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=EMAIL_MAX)])
     password = PasswordField(
         _l("Password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)]
@@ -66,7 +66,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(BlogForm):
     email = email_field()
     display_name = StringField(
         _l("Display name"), validators=[DataRequired(), Length(max=DISPLAY_NAME_MAX)]
@@ -78,7 +78,7 @@ class RegistrationForm(FlaskForm):
     submit = SubmitField(_l("Create account"))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(BlogForm):
     display_name = StringField(
         _l("Display name"), validators=[DataRequired(), Length(max=DISPLAY_NAME_MAX)]
     )
@@ -88,7 +88,7 @@ class ProfileForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(BlogForm):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)]
     )
@@ -97,19 +97,19 @@ class PasswordChangeForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(BlogForm):
     current_password = PasswordField(
         _l("Your password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)]
     )
     submit = SubmitField(_l("Delete my account"))
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(BlogForm):
     email = email_field()
     submit = SubmitField(_l("Send the link"))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(BlogForm):
     password = new_password_field(_l("New password"))
     password_again = repeat_field("password")
     submit = SubmitField(_l("Set password"))

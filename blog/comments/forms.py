@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     IntegerField,
@@ -25,6 +24,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
+from blog.forms import BlogForm
 from blog.i18n import format_count
 from blog.inputs import MAX_ROW_ID, row_ids
 from blog.models.comment import BODY_MAX
@@ -73,7 +73,7 @@ def body_field(label: LazyString) -> TextAreaField:
     )
 
 
-class CommentForm(FlaskForm):
+class CommentForm(BlogForm):
     body = body_field(_l("Your comment"))
     parent_id = IntegerField(
         widget=HiddenInput(),
@@ -98,19 +98,19 @@ class CommentForm(FlaskForm):
         return [*self.parent_id.errors, *self.website.errors]
 
 
-class CommentEditForm(FlaskForm):
+class CommentEditForm(BlogForm):
     body = body_field(_l("Your comment"))
     submit = SubmitField(_l("Save changes"))
 
 
-class ModerationForm(FlaskForm):
+class ModerationForm(BlogForm):
     """One action on one comment; `next` is where to go afterwards."""
 
     action = SelectField(_l("Action"), choices=moderation_actions)
     next = HiddenField()
 
 
-class BulkModerationForm(FlaskForm):
+class BulkModerationForm(BlogForm):
     """One action on every ticked comment of the moderation queue. Its field
     names differ from ModerationForm's because the queue's per-row buttons
     submit this same form to the single-comment action."""
@@ -124,6 +124,6 @@ class BulkModerationForm(FlaskForm):
     next = HiddenField()
 
 
-class CommentsOpenForm(FlaskForm):
+class CommentsOpenForm(BlogForm):
     state = HiddenField(validators=[AnyOf(["open", "closed"])])
     next = HiddenField()

@@ -4,7 +4,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -29,6 +28,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import ColorInput, TextInput
 
+from blog.forms import BlogForm
 from blog.models import ArticleKind, Role
 from blog.models.article import SLUG_MAX, SUMMARY_MAX, TITLE_MAX
 from blog.models.profile import BIO_MAX, LINKS_MAX, URL_MAX
@@ -48,7 +48,7 @@ ROLE_NAMES = {
 }
 
 
-class ArticleForm(FlaskForm):
+class ArticleForm(BlogForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
     # Its label is said as the form is made (a lazy string passes for markup,
     # which would hide "<slug>").
@@ -135,7 +135,7 @@ class ArticleForm(FlaskForm):
     schedule = SubmitField(_l("Schedule"))
 
 
-class UploadForm(FlaskForm):
+class UploadForm(BlogForm):
     image = FileField(
         _l("Image (PNG, JPEG, GIF or WebP, up to 5 MB)"), [FileRequired()]
     )
@@ -146,7 +146,7 @@ class UploadForm(FlaskForm):
     submit = SubmitField(_l("Upload"))
 
 
-class AltForm(FlaskForm):
+class AltForm(BlogForm):
     """An image's alt text, given or changed after upload."""
 
     alt = StringField(
@@ -155,7 +155,7 @@ class AltForm(FlaskForm):
     submit = SubmitField(_l("Save description"))
 
 
-class RoleForm(FlaskForm):
+class RoleForm(BlogForm):
     # Value to label: WTForms 3.3 deprecates tuples, and the stubs (3.2) do not
     # know its bare-string or SelectChoice forms. Said as the form is made: a
     # label in a dict must be a str, not a lazy string.
@@ -166,13 +166,13 @@ class RoleForm(FlaskForm):
     submit = SubmitField(_l("Change role"))
 
 
-class ActiveForm(FlaskForm):
+class ActiveForm(BlogForm):
     """Deactivate or reactivate: the button says which."""
 
     submit = SubmitField()
 
 
-class SiteSettingsForm(FlaskForm):
+class SiteSettingsForm(BlogForm):
     """The site's identity and policies; the facts (contrast, zone, image)
     are checked by blog/site_settings.py."""
 
@@ -246,12 +246,12 @@ class MenuRowForm(Form):
     remove = BooleanField(_l("Remove"))
 
 
-class MenuForm(FlaskForm):
+class MenuForm(BlogForm):
     items = FieldList(FormField(MenuRowForm), max_entries=20)
     submit = SubmitField(_l("Save menu"))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(BlogForm):
     """An author's public profile; blog/authors/profiles.py checks the links."""
 
     # Length puts its limit in the message's %(max)d.
