@@ -10,10 +10,8 @@ THEME_UNDER_TEST=/path/to/theme checks another theme the same way.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +21,7 @@ import pytest
 from tests.browser.live_site import LiveSite, live_site
 from tests.browser.pages import PageType
 from tests.browser.test_every_page import axe_problems, sideways_scroll, visit
-from tests.browser.test_valid_html import vnu_jar
+from tests.browser.test_valid_html import nu_errors
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 THEME = Path(os.environ.get("THEME_UNDER_TEST", REPOSITORY / "docs" / "sample-theme"))
@@ -97,18 +95,5 @@ def test_themed_pages_are_valid_html(
         files[str(path)] = page_type.name
     context.close()
 
-    checked = subprocess.run(  # noqa: S603 - our own command line
-        [java, "-jar", str(vnu_jar()), "--errors-only", "--format", "json", *files],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    messages = json.loads(checked.stderr or checked.stdout)["messages"]
-    errors = [
-        f"{files.get(message.get('url', '').removeprefix('file:'), '?')}: "
-        f"{message['message']} (line {message.get('lastLine')})"
-        for message in messages
-        if message["type"] == "error"
-    ]
+    errors = nu_errors(java, files)
     assert errors == [], "\n".join(errors)

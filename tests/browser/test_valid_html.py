@@ -41,6 +41,13 @@ def test_every_page_type_is_valid_html(
         path.write_text(body)
         files[str(path)] = page_type.name
 
+    errors = nu_errors(java, files)
+    assert errors == [], "\n".join(errors)
+
+
+def nu_errors(java: str, files: dict[str, str]) -> list[str]:
+    """The Nu checker's errors in these saved pages (path → page name), each
+    named by its page."""
     checked = subprocess.run(  # noqa: S603 - our own command line
         [java, "-jar", str(vnu_jar()), "--errors-only", "--format", "json", *files],
         capture_output=True,
@@ -48,12 +55,10 @@ def test_every_page_type_is_valid_html(
         timeout=300,
         check=False,
     )
-
     messages = json.loads(checked.stderr or checked.stdout)["messages"]
-    errors = [
+    return [
         f"{files.get(message.get('url', '').removeprefix('file:'), '?')}: "
         f"{message['message']} (line {message.get('lastLine')})"
         for message in messages
         if message["type"] == "error"
     ]
-    assert errors == [], "\n".join(errors)
