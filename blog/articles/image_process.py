@@ -20,7 +20,9 @@ Usage: python image_process.py MAX_PIXELS MAX_DECODED_BYTES MEMORY_LIMIT_BYTES [
 Exit status 0 with {"format", "width", "height", "variants", "squares",
 "sizes"} then the bytes to store: the image, then each variant's WebP and
 own-format copy, then each square (then the .ico), their lengths in "sizes";
-exit status 2 with {"error": message for the author}.
+exit status 2 with {"error": the refusal in English, "reason": its name,
+"values": its numbers}: the app says it in the site's language
+(blog/articles/uploads.py), this process knowing nothing of the app.
 """
 
 from __future__ import annotations
@@ -34,7 +36,6 @@ from io import BytesIO
 from typing import Any
 
 ALLOWED_FORMATS = ("PNG", "JPEG", "GIF", "WEBP")
-REFUSED = "This file is not a PNG, JPEG, GIF or WebP image."
 # Image metadata that says nothing about the person: anything else (EXIF with
 # its GPS position and camera serial, XMP, comments, PNG text) is removed.
 HARMLESS_INFO = {"dpi", "gamma", "transparency", "srgb", "icc_profile", "aspect",
@@ -56,7 +57,24 @@ ICO_SIZES = ((16, 16), (32, 32), (48, 48))
 
 
 class Refused(Exception):
-    pass
+    """Why an image is not kept: a reason's name and its numbers, said in
+    English (REFUSALS) for logs and tests."""
+
+    def __init__(self, reason: str, **values: int) -> None:
+        super().__init__(REFUSALS[reason].format(**values))
+        self.reason = reason
+        self.values = values
+
+
+REFUSALS = {
+    "not_an_image": "This file is not a PNG, JPEG, GIF or WebP image.",
+    "too_many_pixels": "This image has too many pixels.",
+    "too_large": "This image needs more memory to process than the blog allows.",
+    "oversized": (
+        "This image is {width} × {height} pixels, {size} MB once decoded; the "
+        "limit is {limit} MB. Make it smaller and upload it again."
+    ),
+}
 
 
 def main(argv: list[str]) -> int:
@@ -67,15 +85,16 @@ def main(argv: list[str]) -> int:
     try:
         result, output = process(data, max_pixels, max_decoded_bytes, squares)
     except MemoryError:
-        return refuse("This image needs more memory to process than the blog allows.")
+        return refuse(Refused("too_large"))
     except Refused as refusal:
-        return refuse(str(refusal))
+        return refuse(refusal)
     sys.stdout.buffer.write(json.dumps(result).encode() + b"\n" + b"".join(output))
     return 0
 
 
-def refuse(message: str) -> int:
-    sys.stdout.write(json.dumps({"error": message}) + "\n")
+def refuse(refusal: Refused) -> int:
+    answer = {"error": str(refusal), "reason": refusal.reason, "values": refusal.values}
+    sys.stdout.write(json.dumps(answer) + "\n")
     return 2
 
 
@@ -97,9 +116,9 @@ def process(
                 variants = resized_copies(image)
                 square_files = square_copies(image, squares)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise Refused("This image has too many pixels.") from error
+        raise Refused("too_many_pixels") from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise Refused(REFUSED) from error
+        raise Refused("not_an_image") from error
     widths = sorted(variants)
     files = [output]
     for variant_width in widths:
@@ -186,17 +205,19 @@ def check_before_decoding(image: Any, max_pixels: int, max_decoded_bytes: int) -
     from PIL import Image
 
     if image.format not in ALLOWED_FORMATS:
-        raise Refused(REFUSED)
+        raise Refused("not_an_image")
     width, height = image.size
     if width * height > max_pixels:
-        raise Refused("This image has too many pixels.")
+        raise Refused("too_many_pixels")
     bytes_per_pixel = max(Image.getmodebands(image.mode), 1) * bytes_per_channel(image)
     decoded_mib = width * height * bytes_per_pixel // (1024 * 1024)
     if width * height * bytes_per_pixel > max_decoded_bytes:
         raise Refused(
-            f"This image is {width} × {height} pixels, {decoded_mib} MB once "
-            f"decoded; the limit is {max_decoded_bytes // (1024 * 1024)} MB. "
-            "Make it smaller and upload it again."
+            "oversized",
+            width=width,
+            height=height,
+            size=decoded_mib,
+            limit=max_decoded_bytes // (1024 * 1024),
         )
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import secrets
 import subprocess  # nosec B404 # runs our own image_process.py, never a shell
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -34,13 +33,6 @@ IMAGE_FORMATS = {
 MAX_PIXELS = 25_000_000  # refuse decompression bombs long before memory runs out
 IMAGE_PROCESS = Path(__file__).with_name("image_process.py")
 IMAGE_PROCESS_TIMEOUT = 20  # seconds; under gunicorn's 30 s worker timeout
-# image_process.py runs without the app, so it refuses in English: its
-# refusals are put in the site's language here (the one with numbers is read
-# back for them).
-OVERSIZED = re.compile(
-    r"This image is (?P<width>\d+) × (?P<height>\d+) pixels, (?P<size>\d+) MB once "
-    r"decoded; the limit is (?P<limit>\d+) MB\. Make it smaller and upload it again\."
-)
 
 
 def uploads_folder() -> Path:
@@ -153,7 +145,7 @@ def processed_image(data: bytes, squares: tuple[int, ...] = ()) -> ProcessedImag
         )
         raise InvalidInput(too_large()) from None
     if child.returncode != 0 or "error" in result:
-        raise InvalidInput(in_site_language(result.get("error", "")))
+        raise InvalidInput(in_site_language(result))
     files, offset = [], 0
     for size in result["sizes"]:
         files.append(output[offset : offset + size])
@@ -174,23 +166,19 @@ def too_large() -> str:
     return _("This image needs more memory to process than the blog allows.")
 
 
-def in_site_language(refusal: str) -> str:
-    """image_process.py's refusal (English) in the site's language; one it
-    does not know is shown as it came."""
-    if not refusal:
-        return too_large()
-    oversized = OVERSIZED.fullmatch(refusal)
-    if oversized:
-        return _(
+def in_site_language(answer: dict[str, Any]) -> str:
+    """image_process.py's refusal, by its reason's name, in the site's
+    language; the child runs without the app and says it in English."""
+    values = answer.get("values", {})
+    refusals = {
+        "not_an_image": lambda: _("This file is not a PNG, JPEG, GIF or WebP image."),
+        "too_many_pixels": lambda: _("This image has too many pixels."),
+        "too_large": too_large,
+        "oversized": lambda: _(
             "This image is %(width)s × %(height)s pixels, %(size)s MB once decoded; "
             "the limit is %(limit)s MB. Make it smaller and upload it again.",
-            **oversized.groupdict(),
-        )
-    known = {
-        "This file is not a PNG, JPEG, GIF or WebP image.": _(
-            "This file is not a PNG, JPEG, GIF or WebP image."
+            **values,
         ),
-        "This image has too many pixels.": _("This image has too many pixels."),
-        "This image needs more memory to process than the blog allows.": too_large(),
     }
-    return known.get(refusal, refusal)
+    say = refusals.get(answer.get("reason", ""))
+    return say() if say else str(answer.get("error") or too_large())
