@@ -59,11 +59,14 @@ def schema_is_current() -> bool:
 
 
 def init_app(app: Flask) -> None:
+    from blog.moving.commands import moving_commands
+
     for command in (
         create_user_command,
         set_role_command,
         import_markdown_command,
         demo_command,
+        *moving_commands(),
     ):
         app.cli.add_command(command)
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask import (
+    Flask,
+    Response,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import (
@@ -93,6 +101,10 @@ def handle_http_error(error: HTTPException) -> BaseResponse:
         # A redirect, or an error that carries its own page (e.g. a comment
         # refused by the rate limit, shown with the typed text kept).
         return error.get_response()
+    if error.code == 404 and request.method in ("GET", "HEAD"):
+        moved = old_address_moved()
+        if moved is not None:
+            return moved
     response = make_response(
         render_error(error.code, error.name, specific_description(error))
     )
@@ -101,6 +113,14 @@ def handle_http_error(error: HTTPException) -> BaseResponse:
     if isinstance(error, TooManyRequests) and error.retry_after:
         response.headers["Retry-After"] = str(error.retry_after)
     return response
+
+
+def old_address_moved() -> BaseResponse | None:
+    """A 301 when the address is one an imported blog had."""
+    from blog.articles.legacy import legacy_destination  # imports this module
+
+    destination = legacy_destination(request.path, request.query_string.decode())
+    return None if destination is None else redirect(destination, code=301)
 
 
 def specific_description(error: HTTPException) -> str | None:

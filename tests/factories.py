@@ -102,7 +102,7 @@ def make_article(**overrides: object) -> Article:
     return saved(article)
 
 
-def make_comment(article: Article, author: User, **overrides: object) -> Comment:
+def make_comment(article: Article, author: User | None, **overrides: object) -> Comment:
     body = str(overrides.pop("body_markdown", "A thoughtful comment."))
     values: dict[str, object] = {
         "status": CommentStatus.VISIBLE,

@@ -19,6 +19,9 @@ from blog.models import (
     ArticleKind,
     AuthorProfile,
     Autosave,
+    ImportedItem,
+    LegacyAddress,
+    LegacyTarget,
     MenuItem,
     SiteSettings,
     Upload,
@@ -40,9 +43,10 @@ QUERY_STRINGS = {"articles.search": f"q={SEARCH_WORD}"}
 
 
 def add_small_site(app: Flask) -> Flask:
-    """One author, reader, article, page, category, tag, comment, revision,
-    old address, cover image, session, unsaved editor text and the owner's
-    settings, with a logo and an icon, and the author's profile with a photo."""
+    """One author, reader, article, page, category, tag, comment (and an
+    imported guest's), revision, old address (and an imported blog's), cover
+    image, session, unsaved editor text and the owner's settings, with a logo
+    and an icon, and the author's profile with a photo."""
     with app.app_context():
         author = make_user(display_name="Ada Author", slug="ada", role="author")
         reader = make_user(display_name="Rex Reader", slug="rex")
@@ -56,6 +60,31 @@ def add_small_site(app: Flask) -> Flask:
             summary="A keeper of the light.",
         )
         make_comment(article, reader, body_markdown="Lovely piece.")
+        # A comment imported from another blog, signed by a guest, and what
+        # that import left: the old address and the item it came from.
+        make_comment(
+            article,
+            None,
+            body_markdown="Old praise.",
+            guest_name="Gus",
+            guest_email="gus@example.org",
+        )
+        db.session.add(
+            LegacyAddress(
+                path="/2026/06/01/keeper",
+                target=LegacyTarget.ARTICLE,
+                target_id=article.id,
+                source="wordpress:https://old.example",
+            )
+        )
+        db.session.add(
+            ImportedItem(
+                source="wordpress:https://old.example",
+                kind="post",
+                external_id="12",
+                local_id=article.id,
+            )
+        )
         about = make_article(
             title="About the keepers",
             slug="about",

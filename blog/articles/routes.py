@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Select
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
+from blog.articles.legacy import has_legacy_query, legacy_destination
 from blog.articles.links import article_path
 from blog.articles.navigation import navigation_menu
 from blog.articles.page import ArticlePage
@@ -68,7 +69,11 @@ def navigation() -> dict[str, object]:
 
 @bp.get("/")
 @public_page
-def index() -> str:
+def index() -> Response | str:
+    if has_legacy_query(request.args):  # WordPress's /?p=12, /?cat=3
+        destination = legacy_destination("/", request.query_string.decode())
+        if destination:
+            return redirect(destination, code=301)
     page = listing(Article.select_published())
     return render_template("articles/index.html", page=page)
 

@@ -199,6 +199,7 @@ def select_feed_comments(
             Comment.created_at,
             Comment.edited_at,
             User.display_name,
+            Comment.guest_name,
             Article.slug.label("article_slug"),
             Article.updated_at.label("article_updated_at"),
         )

@@ -5,6 +5,7 @@ from blog.models.autosave import Autosave
 from blog.models.base import Base, utcnow
 from blog.models.comment import Comment, CommentStatus
 from blog.models.history import ArticleRedirect, Revision
+from blog.models.imports import ImportedItem, LegacyAddress, LegacyTarget
 from blog.models.navigation import MenuItem, MenuTarget
 from blog.models.profile import AuthorProfile
 from blog.models.session import UserSession
@@ -26,6 +27,9 @@ __all__ = [
     "Category",
     "Comment",
     "CommentStatus",
+    "ImportedItem",
+    "LegacyAddress",
+    "LegacyTarget",
     "MenuItem",
     "MenuTarget",
     "Revision",

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Select,
+    String,
     Text,
     Update,
     bindparam,
@@ -30,7 +31,13 @@ from sqlalchemy.orm import (
 from blog.models.article import Article
 from blog.models.base import Base, utcnow
 from blog.models.public import PublicContent
-from blog.models.user import User, deleted_user_name, enum_column
+from blog.models.user import (
+    DISPLAY_NAME_MAX,
+    EMAIL_MAX,
+    User,
+    deleted_user_name,
+    enum_column,
+)
 
 BODY_MAX = 5000
 
@@ -62,6 +69,12 @@ class Comment(PublicContent, Base):
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("comments.id", ondelete="CASCADE")
     )
+    # A comment imported from another blog whose writer has no account here
+    # (WordPress lets anyone comment with a name and an unchecked e-mail):
+    # the name it was signed with. Never matched to an account by e-mail,
+    # which anyone could have typed.
+    guest_name: Mapped[str | None] = mapped_column(String(DISPLAY_NAME_MAX))
+    guest_email: Mapped[str | None] = mapped_column(String(EMAIL_MAX))
     body_markdown: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     status: Mapped[CommentStatus] = mapped_column(
@@ -80,8 +93,11 @@ class Comment(PublicContent, Base):
     @property
     def author_name(self) -> str:
         """Who wrote it, as readers see it: the account is gone once its
-        owner deletes it, but the comment keeps its place in the thread."""
-        return self.author.display_name if self.author else deleted_user_name()
+        owner deletes it, but the comment keeps its place in the thread. An
+        imported guest's comment shows the name it was signed with."""
+        if self.author is not None:
+            return self.author.display_name
+        return self.guest_name or deleted_user_name()
 
     @classmethod
     def select_thread(

@@ -1,0 +1,15 @@
+"""The moving commands, gathered for blog/cli.py. Each command imports its
+module when it runs, so `flask` starts (and web workers load) none of their
+libraries."""
+
+from __future__ import annotations
+
+import click
+
+
+def moving_commands() -> list[click.Command]:
+    from blog.moving.wordpress_command import import_wordpress_command
+
+    return [
+        import_wordpress_command,
+    ]

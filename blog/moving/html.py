@@ -1,0 +1,91 @@
+"""Another blog's HTML to our Markdown, with markdownify (on BeautifulSoup).
+
+Markdown, not kept HTML: our articles are written and edited in Markdown,
+and what blogs hold (paragraphs, headings, lists, quotes, links, images,
+code, tables) converts without loss. What does not carry over (scripts,
+frames, forms, embedded objects) is named in the notes, never dropped
+silently; the text of anything else is kept."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup, Comment, Tag
+from markdownify import ATX, MarkdownConverter
+
+# Elements whose content cannot become Markdown, reported when dropped.
+LOOKS_LIKE_HTML = re.compile(r"<(?=[A-Za-z/!?])")
+DROPPED = ("script", "style", "iframe", "object", "embed", "form", "video", "audio")
+
+
+@dataclass
+class Converted:
+    markdown: str
+    image_urls: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class BlogConverter(MarkdownConverter):
+    """markdownify with what a blog post needs: fenced code keeps its
+    language, images keep their address exactly (it is rewritten to ours
+    once the image is stored)."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(
+            heading_style=ATX,
+            bullets="-",
+            code_language_callback=code_language,
+            escape_misc=False,
+            **options,
+        )
+
+
+def code_language(element: Tag) -> str:
+    """WordPress and Ghost write <pre><code class="language-python">."""
+    code = element.find("code") if element.name == "pre" else element
+    if not isinstance(code, Tag):
+        return ""
+    for name in code.get_attribute_list("class"):
+        if name and str(name).startswith("language-"):
+            return str(name).removeprefix("language-")
+    return ""
+
+
+def html_to_markdown(html: str, base_url: str = "") -> Converted:
+    """base_url makes the images' relative addresses absolute (the writer
+    fetches them from there)."""
+    soup = BeautifulSoup(html, "html.parser")
+    notes = []
+    for comment in soup.find_all(string=lambda text: isinstance(text, Comment)):
+        comment.extract()  # Gutenberg's <!-- wp:paragraph --> block marks
+    for name in DROPPED:
+        for element in soup.find_all(name):
+            source = element.get("src") or element.get("data") or ""
+            notes.append(f"a <{name}> {source}".rstrip() + " was left out")
+            element.decompose()
+    for text in soup.find_all(string=LOOKS_LIKE_HTML):
+        if not text.find_parent(["code", "pre"]):
+            # Text that reads as a tag (`&lt;b&gt;` on the old page) stays
+            # text: Markdown would take a bare <b> for HTML.
+            text.replace_with(LOOKS_LIKE_HTML.sub(r"\\<", str(text)))
+    images = []
+    for image in soup.find_all("img"):
+        if isinstance(image, Tag) and image.get("src"):
+            address = urljoin(base_url + "/", str(image["src"]).strip())
+            image["src"] = address
+            images.append(address)
+    markdown = BlogConverter().convert_soup(soup)
+    return Converted(markdown=tidy(markdown), image_urls=images, notes=notes)
+
+
+def tidy(markdown: str) -> str:
+    """No run of more than one blank line, no trailing spaces."""
+    lines = [line.rstrip() for line in markdown.strip().splitlines()]
+    kept: list[str] = []
+    for line in lines:
+        if line or (kept and kept[-1]):
+            kept.append(line)
+    return "\n".join(kept) + "\n"
