@@ -38,7 +38,7 @@ def normal_path(address: str) -> str:
     pairs = [(key, value) for key, value in parse_qsl(parts.query) if key in QUERY_KEYS]
     if pairs:
         path += "?" + urlencode(sorted(pairs))
-    return path[:PATH_MAX]
+    return path
 
 
 def has_legacy_query(args: dict[str, str]) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Comment, Tag
 from markdownify import ATX, MarkdownConverter
@@ -71,14 +71,34 @@ def html_to_markdown(html: str, base_url: str = "") -> Converted:
             # Text that reads as a tag (`&lt;b&gt;` on the old page) stays
             # text: Markdown would take a bare <b> for HTML.
             text.replace_with(LOOKS_LIKE_HTML.sub(r"\\<", str(text)))
+    for link in soup.find_all("a"):
+        if isinstance(link, Tag) and not is_safe(str(link.get("href", "#"))):
+            notes.append(f"a link to {str(link.get('href'))[:60]} became plain text")
+            link.unwrap()
     images = []
     for image in soup.find_all("img"):
-        if isinstance(image, Tag) and image.get("src"):
-            address = urljoin(base_url + "/", str(image["src"]).strip())
-            image["src"] = address
-            images.append(address)
+        if not isinstance(image, Tag):
+            continue
+        address = urljoin(base_url + "/", str(image.get("src", "")).strip())
+        if (
+            not image.get("src")
+            or not is_safe(address)
+            or address.startswith("mailto:")
+        ):
+            notes.append(f"an image at {address[:60]} was left out")
+            image.decompose()
+            continue
+        image["src"] = address
+        images.append(address)
     markdown = BlogConverter().convert_soup(soup)
     return Converted(markdown=tidy(markdown), image_urls=images, notes=notes)
+
+
+def is_safe(address: str) -> bool:
+    """What our pages may link to: http(s), mailto, and addresses on the
+    site (relative ones, and #anchors)."""
+    scheme = urlsplit(address.strip()).scheme.lower()
+    return scheme in ("", "http", "https", "mailto")
 
 
 def tidy(markdown: str) -> str:

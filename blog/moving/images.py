@@ -52,7 +52,9 @@ class MediaFolder:
         if not same_site(url, self.site_url) or not path.startswith(self.prefix):
             raise MissingImage(f"{url} is not in the site's {self.prefix} folder")
         relative = path.removeprefix(self.prefix)
-        for candidate in dict.fromkeys([relative, RESIZED_COPY.sub("", relative)]):
+        # The original first: its copies are made here, and the page's
+        # photo-300x200.jpg and the cover's photo.jpg become one image.
+        for candidate in dict.fromkeys([RESIZED_COPY.sub("", relative), relative]):
             file = (self.root / candidate).resolve()
             if not file.is_relative_to(self.root):
                 raise MissingImage(f"{url} points outside the media folder")

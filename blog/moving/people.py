@@ -6,6 +6,7 @@ from blog.articles.legacy import normal_path
 from blog.auth.services import IMPORTED_AUTHOR_DOMAIN, new_user
 from blog.extensions import db
 from blog.models import Category, LegacyAddress, LegacyTarget, Role, Tag, User
+from blog.models.imports import PATH_MAX
 from blog.models.taxonomy import NAME_MAX
 from blog.models.user import DISPLAY_NAME_MAX
 from blog.moving.ledger import Ledger
@@ -86,15 +87,18 @@ def keep_address(
     target: LegacyTarget,
     target_id: int | None = None,
     target_path: str = "",
-) -> None:
+) -> bool:
     """Store (or point again) an old address; blog/articles/legacy.py
-    answers it with a 301."""
+    answers it with a 301. False for one too long to keep."""
     path = normal_path(path)
+    if len(path) >= PATH_MAX:
+        return False
     if path in ("/", ""):
-        return  # the old home page is our home page
+        return True  # the old home page is our home page
     address = db.session.scalar(LegacyAddress.select_by_path(path))
     if address is None:
         address = LegacyAddress(path=path, source=source)
         db.session.add(address)
     address.target, address.target_id = target, target_id
     address.target_path = target_path
+    return True

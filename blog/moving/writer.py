@@ -74,7 +74,10 @@ class Writer:
             )
 
     def keep(self, path: str, target: LegacyTarget, target_id: int) -> None:
-        keep_address(path, self.bundle.source, target=target, target_id=target_id)
+        source = self.bundle.source
+        if not keep_address(path, source, target=target, target_id=target_id):
+            reason = "longer than the blog keeps: it will not redirect"
+            self.report.add("address", path[:80] + "…", "skipped", reason)
 
     def write_post(self, post: PostRecord) -> None:
         kind = "page" if post.kind == "page" else "post"
