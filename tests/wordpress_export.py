@@ -36,6 +36,7 @@ class WpPost:
     link_path: str
     content: str
     password: str
+    categories: list[str]
     comments: list[WpComment]
 
 
@@ -52,6 +53,11 @@ def items(path: Path = SMALL_WXR) -> list[WpPost]:
                 link_path=urlsplit(item.findtext("link")).path,
                 content=item.findtext(f"{CONTENT}encoded") or "",
                 password=item.findtext(f"{WP}post_password") or "",
+                categories=[
+                    element.get("nicename")
+                    for element in item.iter("category")
+                    if element.get("domain") == "category"
+                ],
                 comments=[
                     WpComment(
                         id=comment.findtext(f"{WP}comment_id"),

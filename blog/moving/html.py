@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Comment, Tag
-from markdownify import ATX, MarkdownConverter
+from markdownify import ATX, BACKSLASH, MarkdownConverter
 
 # Elements whose content cannot become Markdown, reported when dropped.
 LOOKS_LIKE_HTML = re.compile(r"<(?=[A-Za-z/!?])")
@@ -36,6 +36,7 @@ class BlogConverter(MarkdownConverter):
     def __init__(self, **options: Any) -> None:
         super().__init__(
             heading_style=ATX,
+            newline_style=BACKSLASH,  # tidy() trims trailing spaces
             bullets="-",
             code_language_callback=code_language,
             escape_misc=False,
