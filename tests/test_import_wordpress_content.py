@@ -129,13 +129,14 @@ def test_featured_image_becomes_the_cover_and_excerpt_the_summary(app, report) -
         assert article.summary.startswith("The hand-written excerpt")
 
 
-def test_the_first_category_files_it_and_the_others_become_tags(app, report) -> None:
-    """WordPress lists a post's categories by name; ours has one."""
+def test_the_first_category_files_it_and_the_others_are_named(app, report) -> None:
+    """WordPress lists a post's categories by name; an article here has one."""
     with app.app_context():
         article = article_from(app, "1024")
         assert article.category.name == "Cooking"
-        assert {"Film", "Travel"} <= {tag.name for tag in article.tags}
-    assert "also in the categories film, travel: added as tags" in report
+        assert {"Ünïcödé", "日本語"} <= {tag.name for tag in article.tags}
+    expected = "also in the categories film, travel on WordPress: filed under the first"
+    assert expected in report
 
 
 def test_comments_keep_their_status_thread_and_signature(app, report, client) -> None:

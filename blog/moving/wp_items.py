@@ -15,7 +15,7 @@ from xml.etree.ElementTree import Element  # nosec B405 # types only
 from blog.models import ArticleKind, ArticleStatus, CommentStatus
 from blog.models.article import SLUG_MAX, TITLE_MAX
 from blog.moving.html import html_to_markdown
-from blog.moving.records import Bundle, CommentRecord, PostRecord, TermRecord
+from blog.moving.records import Bundle, CommentRecord, PostRecord
 from blog.moving.wp_content import autop, expand_shortcodes
 
 if TYPE_CHECKING:
@@ -71,8 +71,11 @@ def post_record(
     converted = html_to_markdown(html, base_url=bundle.site_url)
     categories, tags = terms_of(item)
     if len(categories) > 1:
+        # An article here has one category. Tags made of the others would
+        # change what the blog's tags are; the report names them instead.
         notes.append(
-            f"also in the categories {', '.join(categories[1:])}: added as tags"
+            f"also in the categories {', '.join(categories[1:])} on WordPress: "
+            "filed under the first only"
         )
     cover = attachments.get(meta_value(wxr, item, "_thumbnail_id"))
     record = PostRecord(
@@ -87,7 +90,7 @@ def post_record(
         updated_at=gmt_time(wxr.text(item, "wp:post_modified_gmt")),
         summary=plain_excerpt(wxr.text(item, "excerpt:encoded")),
         category_key=categories[0] if categories else None,
-        tag_keys=tags + [category_as_tag(bundle, slug) for slug in categories[1:]],
+        tag_keys=tags,
         cover_url=cover,
         cover_alt=bundle.images[cover].alt if cover in bundle.images else "",
         comments_open=wxr.text(item, "wp:comment_status") == "open",
@@ -128,15 +131,6 @@ def terms_of(item: Element) -> tuple[list[str], list[str]]:
         elif element.get("domain") == "post_tag" and slug:
             tags.append(slug)
     return categories, tags
-
-
-def category_as_tag(bundle: Bundle, slug: str) -> str:
-    """A post has one category here: its others become tags of their names."""
-    key = f"category:{slug}"
-    if not any(term.key == key for term in bundle.terms):
-        name = next((t.name for t in bundle.terms if t.key == slug), slug)
-        bundle.terms.append(TermRecord(key=key, kind="tag", name=name, slug=slug))
-    return key
 
 
 def meta_value(wxr: Wxr, item: Element, key: str) -> str:
