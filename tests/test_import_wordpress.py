@@ -218,3 +218,21 @@ def test_a_scheduled_post_comes_out_at_its_time(app, imported, client) -> None:
         assert not article.is_published()  # not yet
         slug = article.slug
     assert client.get(f"/articles/{slug}").status_code == 404
+
+
+def test_a_blog_that_never_imported_looks_up_no_old_address(
+    app, client, count_queries
+) -> None:
+    client.get("/no-such-page")  # the 404 page's memos, once
+    with count_queries() as queries:
+        assert client.get("/2024/03/09/been-way-area-verb-better/").status_code == 404
+    assert not [query for query in queries if "legacy_addresses" in query]
+
+
+def test_an_imported_blog_asks_one_question_for_an_unknown_address(
+    app, imported, client, count_queries
+) -> None:
+    client.get("/no-such-page")
+    with count_queries() as queries:
+        assert client.get("/2099/01/01/never-was/").status_code == 404
+    assert len([query for query in queries if "legacy_addresses" in query]) == 1
