@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import ast
 import importlib
+import os
 import re
+import subprocess  # nosec B404 # runs our own interpreter
+import sys
 from pathlib import Path
 
 import pytest
@@ -121,3 +124,22 @@ def test_every_bench_module_still_imports(module: str) -> None:
     """make bench is run by hand: a name it imports from blog/ and that a
     change removed (first_paragraph_text, once) breaks it silently."""
     importlib.import_module(f"bench.{module}")
+
+
+def test_a_web_worker_loads_none_of_the_importers_libraries() -> None:
+    """The importers, export and backup run as commands: their libraries
+    (HTML parsing, XML, zip) would cost every worker memory for nothing."""
+    program = (
+        "import sys; from blog import create_app; create_app(); "
+        "print(sorted(name for name in ('bs4', 'markdownify', 'defusedxml', "
+        "'blog.moving.writer', 'blog.moving.wordpress', 'blog.moving.ghost') "
+        "if name in sys.modules))"
+    )
+    loaded = subprocess.run(  # noqa: S603 # our own interpreter and program
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "BLOG_SECRET_KEY": "test"},
+    ).stdout.strip()
+    assert loaded == "[]"
