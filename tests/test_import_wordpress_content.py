@@ -97,6 +97,7 @@ def test_every_block_of_the_block_editor_carries_over(app, report, client) -> No
     assert images and all(src.startswith("/uploads/") for src in images)
     assert "Boats in a harbour at dawn" in body.xpath(".//img/@alt")
     assert "<!--" not in html.tostring(body, encoding="unicode")
+    assert body.xpath(".//a[starts-with(@href, 'https://www.youtube.com/')]")  # embed
     assert "the shortcode [contact-form-7] was kept as text" in report
 
 

@@ -17,6 +17,7 @@ from bs4 import BeautifulSoup, Comment, Tag
 from markdownify import ATX, BACKSLASH, MarkdownConverter
 
 # Elements whose content cannot become Markdown, reported when dropped.
+BARE_ADDRESS = re.compile(r"https?://[^\s<>\"]+")
 LOOKS_LIKE_HTML = re.compile(r"<(?=[A-Za-z/!?])")
 DROPPED = ("script", "style", "iframe", "object", "embed", "form", "video", "audio")
 
@@ -72,6 +73,9 @@ def html_to_markdown(html: str, base_url: str = "") -> Converted:
             # Text that reads as a tag (`&lt;b&gt;` on the old page) stays
             # text: Markdown would take a bare <b> for HTML.
             text.replace_with(LOOKS_LIKE_HTML.sub(r"\\<", str(text)))
+    for block in soup.find_all(["p", "div"]):
+        if isinstance(block, Tag):
+            link_bare_address(soup, block)
     for link in soup.find_all("a"):
         if isinstance(link, Tag) and not is_safe(str(link.get("href", "#"))):
             notes.append(f"a link to {str(link.get('href'))[:60]} became plain text")
@@ -93,6 +97,17 @@ def html_to_markdown(html: str, base_url: str = "") -> Converted:
         images.append(address)
     markdown = BlogConverter().convert_soup(soup)
     return Converted(markdown=tidy(markdown), image_urls=images, notes=notes)
+
+
+def link_bare_address(soup: BeautifulSoup, block: Tag) -> None:
+    """An address alone in a block (WordPress's embeds: a video, a post)
+    becomes a link to it, as the old page's embed led there."""
+    text = block.get_text().strip()
+    if block.find(True) is None and BARE_ADDRESS.fullmatch(text):
+        block.clear()
+        link = soup.new_tag("a", href=text)
+        link.string = text
+        block.append(link)
 
 
 def is_safe(address: str) -> bool:
