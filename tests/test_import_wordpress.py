@@ -236,3 +236,27 @@ def test_an_imported_blog_asks_one_question_for_an_unknown_address(
     with count_queries() as queries:
         assert client.get("/2099/01/01/never-was/").status_code == 404
     assert len([query for query in queries if "legacy_addresses" in query]) == 1
+
+
+def test_importing_an_edited_export_updates_the_post_in_place(
+    app, runner, imported, client, tmp_path
+) -> None:
+    first = counts(app)
+    edited = tmp_path / "edited.wxr"
+    edited.write_text(
+        SMALL_WXR.read_text(encoding="utf-8").replace(
+            "<title><![CDATA[Written in the classic editor]]></title>",
+            "<title><![CDATA[Written in the classic editor, revised]]></title>",
+        ),
+        encoding="utf-8",
+    )
+
+    again = import_wordpress(runner, path=edited)
+
+    assert again.exit_code == 0, again.output
+    assert re.search(r"posts:\s+1 updated, \d+ unchanged", again.output)
+    assert counts(app) == first
+    page = client.get(
+        "/2026/05/21/written-in-the-classic-editor/", follow_redirects=True
+    )
+    assert b"Written in the classic editor, revised" in page.data

@@ -20,7 +20,15 @@ from blog.articles.uploads import save_upload, uploads_folder
 from blog.database import write_transaction
 from blog.errors import BlogError
 from blog.extensions import db
-from blog.models import Article, Category, LegacyTarget, Tag, Upload, User
+from blog.models import (
+    Article,
+    ArticleKind,
+    Category,
+    LegacyTarget,
+    Tag,
+    Upload,
+    User,
+)
 from blog.moving.comments import write_comments
 from blog.moving.images import Fetch, MissingImage
 from blog.moving.ledger import Ledger
@@ -112,12 +120,14 @@ class Writer:
             kind=post.kind,
             updated_at=post.updated_at or post.published_at,
         )
-        if article is not None and unchanged(article, fields):
+        category, tags = self.terms_of(post)
+        if article is not None and unchanged(article, fields, category, tags):
             return article, "unchanged"
         saved = save_article(
             article=article, fields=fields, author=author, editor=author
         )
-        self.file_terms(saved, post)
+        if not saved.is_page:  # a page stands outside categories and tags
+            saved.category, saved.tags = category, tags
         self.ledger.remember("post", post.key, saved.id)
         return saved, "created" if article is None else "updated"
 
@@ -132,14 +142,16 @@ class Writer:
             return slug
         return None
 
-    def file_terms(self, article: Article, post: PostRecord) -> None:
-        if article.is_page:
-            return
+    def terms_of(self, post: PostRecord) -> tuple[Category | None, list[Tag]]:
+        """The post's category and tags as this import wrote them (by the
+        old blog's keys, whatever their names slugify to here)."""
+        if post.kind is ArticleKind.PAGE:
+            return None, []
         category = self.terms.get(("category", post.category_key or ""))
-        article.category = category if isinstance(category, Category) else None
         tags = [self.terms.get(("tag", key)) for key in post.tag_keys]
-        article.tags = list(
-            {tag.id: tag for tag in tags if isinstance(tag, Tag)}.values()
+        return (
+            category if isinstance(category, Category) else None,
+            list({tag.id: tag for tag in tags if isinstance(tag, Tag)}.values()),
         )
 
     def with_our_images(self, post: PostRecord, author: User) -> str:
@@ -213,19 +225,30 @@ class Writer:
             (folder / filename).unlink(missing_ok=True)
 
 
-def unchanged(article: Article, fields: ArticleFields) -> bool:
+def unchanged(
+    article: Article, fields: ArticleFields, category: Category | None, tags: list[Tag]
+) -> bool:
+    """Whether saving the fields would change nothing a reader sees."""
     return (
         article.title,
         article.body_markdown,
         article.status,
         article.published_at,
         article.summary,
+        article.comments_open,
+        article.cover_id,
+        article.category_id,
+        {tag.id for tag in article.tags},
     ) == (
         fields.title.strip(),
         fields.body_markdown,
         fields.status,
         fields.published_at,
         fields.summary.strip() or article.summary,
+        fields.comments_open,
+        fields.cover_id,
+        category.id if category else None,
+        {tag.id for tag in tags},
     )
 
 
