@@ -203,8 +203,10 @@ class GhostReader:
             if term is None or not slug:
                 continue
             term.old_paths.append(f"/tag/{slug}/")
-            feed = f"/{term.kind}/{term.slug}/feed.xml"
-            self.bundle.addresses.append(AddressRecord(f"/tag/{slug}/rss/", feed))
+            feed = (term.kind, term.key)
+            self.bundle.addresses.append(
+                AddressRecord(f"/tag/{slug}/rss/", feed_of=feed)
+            )
 
     def author_of(self, post_id: str, notes: list[str]) -> str | None:
         """The primary author's key (sort_order 0); co-authors are named."""
@@ -230,8 +232,9 @@ class GhostReader:
             website=text(user, "website")[:URL_MAX],
             old_paths=[f"/author/{slug}/"] if slug else [],
         )
-        feed = f"/author/{person.slug}/feed.xml"
-        self.bundle.addresses.append(AddressRecord(f"/author/{slug}/rss/", feed))
+        self.bundle.addresses.append(
+            AddressRecord(f"/author/{slug}/rss/", feed_of=("person", user_id))
+        )
         self.people[user_id] = person
         return person
 

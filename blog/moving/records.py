@@ -93,12 +93,13 @@ class CommentRecord:
 @dataclass
 class AddressRecord:
     """An old address that leads to a fixed place of ours (/feed/ →
-    /feed.xml), or to a term's or a person's listing by its key."""
+    /feed.xml), or to the feed of a term or a person of the export:
+    feed_of=("tag", key), ("category", key) or ("person", key), resolved
+    once the import knows their slugs here."""
 
     path: str
     target_path: str = ""
-    term_key: str | None = None
-    person_key: str | None = None
+    feed_of: tuple[str, str] | None = None
 
 
 @dataclass

@@ -33,7 +33,13 @@ from blog.moving.comments import write_comments
 from blog.moving.images import Fetch, MissingImage
 from blog.moving.ledger import Ledger
 from blog.moving.people import keep_address, write_person, write_term
-from blog.moving.records import Bundle, ImageRecord, PostRecord, Report
+from blog.moving.records import (
+    AddressRecord,
+    Bundle,
+    ImageRecord,
+    PostRecord,
+    Report,
+)
 
 Progress = Callable[[int], None]
 
@@ -74,12 +80,27 @@ class Writer:
             self.bundle, self.articles, self.people, self.ledger, self.report
         )
         for address in self.bundle.addresses:
-            keep_address(
-                address.path,
-                self.bundle.source,
-                target=LegacyTarget.ADDRESS,
-                target_path=address.target_path,
-            )
+            target_path = self.feed_path(address) or address.target_path
+            if target_path:
+                keep_address(
+                    address.path,
+                    self.bundle.source,
+                    target=LegacyTarget.ADDRESS,
+                    target_path=target_path,
+                )
+
+    def feed_path(self, address: AddressRecord) -> str | None:
+        """The feed of the term or person the old address named, by its
+        slug here (an author matched by e-mail keeps theirs)."""
+        if address.feed_of is None:
+            return None
+        kind, key = address.feed_of
+        row: User | Category | Tag | None
+        if kind == "person":
+            kind, row = "author", self.people.get(key)
+        else:
+            row = self.terms.get((kind, key))
+        return None if row is None else f"/{kind}/{row.slug}/feed.xml"
 
     def keep(self, path: str, target: LegacyTarget, target_id: int) -> None:
         source = self.bundle.source
@@ -117,6 +138,7 @@ class Writer:
             published_at=post.published_at,
             comments_open=post.comments_open,
             cover_id=cover.id if cover else None,
+            cover_alt=post.cover_alt if cover else "",
             kind=post.kind,
             updated_at=post.updated_at or post.published_at,
         )
@@ -237,6 +259,7 @@ def unchanged(
         article.summary,
         article.comments_open,
         article.cover_id,
+        article.cover_alt,
         article.category_id,
         {tag.id for tag in article.tags},
     ) == (
@@ -247,6 +270,7 @@ def unchanged(
         fields.summary.strip() or article.summary,
         fields.comments_open,
         fields.cover_id,
+        fields.cover_alt,
         category.id if category else None,
         {tag.id for tag in tags},
     )
