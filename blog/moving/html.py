@@ -65,7 +65,16 @@ def html_to_markdown(html: str, base_url: str = "") -> Converted:
         comment.extract()  # Gutenberg's <!-- wp:paragraph --> block marks
     for name in DROPPED:
         for element in soup.find_all(name):
-            source = element.get("src") or element.get("data") or ""
+            source = str(element.get("src") or element.get("data") or "")
+            if name == "iframe" and BARE_ADDRESS.fullmatch(source):
+                # An embedded video or post: a link to it, where it stood.
+                notes.append(f"the embedded {source} became a link")
+                paragraph = soup.new_tag("p")
+                link = soup.new_tag("a", href=source)
+                link.string = source
+                paragraph.append(link)
+                element.replace_with(paragraph)
+                continue
             notes.append(f"a <{name}> {source}".rstrip() + " was left out")
             element.decompose()
     for text in soup.find_all(string=LOOKS_LIKE_HTML):
