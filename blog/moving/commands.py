@@ -8,10 +8,13 @@ import click
 
 
 def moving_commands() -> list[click.Command]:
+    from blog.moving.export_commands import export_command, import_export_command
     from blog.moving.ghost_command import import_ghost_command
     from blog.moving.wordpress_command import import_wordpress_command
 
     return [
         import_wordpress_command,
         import_ghost_command,
+        export_command,
+        import_export_command,
     ]
