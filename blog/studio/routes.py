@@ -4,6 +4,7 @@ routes of every view module attached."""
 from blog.studio import (
     articles,
     drafting,
+    export,
     moderation,
     navigation,
     profile,
@@ -19,6 +20,7 @@ from blog.studio.blueprint import bp
 VIEW_MODULES = (
     articles,
     drafting,
+    export,
     moderation,
     navigation,
     profile,

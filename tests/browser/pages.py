@@ -71,6 +71,7 @@ PAGE_TYPES = [
     PageType("accounts", "/studio/users", "admin"),
     PageType("settings", "/studio/settings", "admin"),
     PageType("menus", "/studio/navigation", "admin"),
+    PageType("export", "/studio/export", "admin"),
     PageType("not found", "/no-such-page", status=404),
     PageType("forbidden", "/studio/users", "reader", status=403),
     PageType("bad request", "/error/400", status=400),
