@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Config, Flask, current_app, g, url_for
+from flask import Config, Flask, current_app, g, has_request_context, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh as refresh_babel
 from sqlalchemy.exc import SQLAlchemyError
@@ -200,7 +200,14 @@ def zone_or_configured(name: str) -> str:
 
 
 def upload_path(filename: str) -> str:
-    return url_for("site.upload", filename=filename)
+    """The image's path; built from the URL map outside a request too (a
+    command reading the site's settings, whose logo has an address)."""
+    if has_request_context():
+        return url_for("site.upload", filename=filename)
+    path: str = current_app.url_map.bind("").build(
+        "site.upload", {"filename": filename}
+    )
+    return path
 
 
 def logo_of(upload: Upload) -> Image:

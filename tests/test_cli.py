@@ -10,7 +10,7 @@ from pathlib import Path
 from lxml import html
 
 from blog.extensions import db
-from blog.models import Article, ArticleKind, Comment, Role, User
+from blog.models import Article, ArticleKind, Comment, Role, SiteSettings, Upload, User
 from tests.factories import make_user
 
 GOOD_ARTICLE = """---
@@ -231,3 +231,41 @@ def test_commands_before_the_upgrade_say_so_in_one_line(tmp_path: Path) -> None:
     assert current.returncode == 0, current.stderr
     for output in (upgrade.stderr, current.stderr):
         assert "Context impl" not in output and "setup plugin" not in output
+
+
+def test_import_works_on_a_blog_with_a_logo(app, runner, tmp_path) -> None:
+    """The site's settings (read for its time zone) give the logo an address,
+    which a command builds without a request."""
+    with app.app_context():
+        logo = Upload(
+            filename="logo.png",
+            original_name="logo.png",
+            content_type="image/png",
+            size=10,
+            width=200,
+            height=100,
+        )
+        db.session.add(
+            SiteSettings(
+                id=1,
+                title="Logo Site",
+                tagline="",
+                description="",
+                accent_color="#1f5bb8",
+                language="en",
+                timezone="Europe/Paris",
+                comment_moderation="first",
+                registration_open=True,
+                logo=logo,
+            )
+        )
+        db.session.commit()
+
+    result = runner.invoke(
+        args=["import-markdown", str(write(tmp_path, "a.md", GOOD_ARTICLE))]
+    )
+
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        article = db.session.scalar(Article.select_by_slug("a-fine-day"))
+        assert article.published_at.hour == 7  # 08:00 in Paris
