@@ -8,6 +8,7 @@ import click
 
 
 def moving_commands() -> list[click.Command]:
+    from blog.moving.backup import backup_command, restore_command
     from blog.moving.export_commands import export_command, import_export_command
     from blog.moving.ghost_command import import_ghost_command
     from blog.moving.wordpress_command import import_wordpress_command
@@ -15,6 +16,8 @@ def moving_commands() -> list[click.Command]:
     return [
         import_wordpress_command,
         import_ghost_command,
+        backup_command,
+        restore_command,
         export_command,
         import_export_command,
     ]
