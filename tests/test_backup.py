@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from blog import create_app
+from blog.cache.stale import LastCopies
 from blog.extensions import db
 from blog.models import Role
 from tests.backup_helpers import (
@@ -60,6 +61,8 @@ def test_a_restore_gives_back_exactly_what_was_backed_up(app, runner, tmp_path):
         make_comment(make_article(), make_user())
     assert "Later Article" in client.get("/").text  # cached under this version
     changed = content_version(database)
+    last_copies = LastCopies(app.instance_path)  # shown while the database is down
+    last_copies.keep("/articles/later?", "a page of the replaced content", 1.0)
 
     restored = runner.invoke(args=["restore", str(backup), "--yes"])
 
@@ -73,6 +76,7 @@ def test_a_restore_gives_back_exactly_what_was_backed_up(app, runner, tmp_path):
     assert client.get("/articles/later").status_code == 404
     assert "A kept comment." in client.get("/articles/kept").text
     assert not list(Path(app.instance_path).glob(".restore-*"))
+    assert last_copies.last("/articles/later?") is None
 
 
 @needs_sqlite

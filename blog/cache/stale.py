@@ -56,6 +56,13 @@ class LastCopies:
         except (sqlite3.Error, OSError):
             log.warning("could not keep the last copy of %s", url, exc_info=True)
 
+    def forget_all(self) -> None:
+        """After a restore: these pages show content that is gone."""
+        try:
+            self.connection().execute("DELETE FROM pages")
+        except (sqlite3.Error, OSError):
+            log.warning("could not forget the last copies", exc_info=True)
+
     def last(self, url: str) -> Any | None:
         try:
             row = (

@@ -25,6 +25,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from blog.articles.uploads import uploads_folder
+from blog.cache.stale import LastCopies
 from blog.moving.backup_database import (
     COUNTED_TABLES,
     Contents,
@@ -146,7 +147,10 @@ def restore_from(file: Path, work: Path, live: Path, yes: bool) -> tuple[int, Pl
     if not yes and not confirmed("Replace them with the backup?"):
         click.echo("Nothing was changed.")
         raise click.exceptions.Exit(1)
-    return carry_out(plan, live, uploads), plan
+    version = carry_out(plan, live, uploads)
+    # The copies shown while the database is down are of the replaced content.
+    LastCopies(current_app.instance_path).forget_all()
+    return version, plan
 
 
 def confirmed(question: str) -> bool:
