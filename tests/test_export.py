@@ -120,3 +120,13 @@ def test_import_export_twice_changes_nothing(app, new_blog, tmp_path) -> None:
     with new_blog.app_context():
         # The same text again is no new version of it.
         assert db.session.scalar(select(func.count(Revision.id))) == 0
+
+
+def test_export_markdown_is_the_export_under_design_s_name(app, tmp_path) -> None:
+    build_site(app)
+
+    run(app, "export-markdown", str(tmp_path / "markdown"))
+
+    post = frontmatter.loads((tmp_path / "markdown/articles/tides.md").read_text())
+    assert post["title"] == "Tides — «marées»"
+    assert (tmp_path / "markdown/manifest.json").exists()
