@@ -49,7 +49,7 @@ def import_export_command(source: Path) -> None:
     first is fine), comments with their threads, old addresses, settings and
     menus. Running it again changes nothing. Accounts come without
     passwords: their owners set one with "forgot password"."""
-    from blog.moving.export_reader import import_export
+    from blog.moving.import_export import import_export
 
     try:
         summary = import_export(

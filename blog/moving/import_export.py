@@ -31,14 +31,14 @@ from blog.moving.export_format import (
     read_json,
     read_manifest,
 )
-from blog.moving.export_restore import (
+from blog.moving.export_summary import Summary
+from blog.moving.import_records import (
     restore_profiles,
     restore_terms,
     restore_uploads,
     restore_users,
 )
-from blog.moving.export_summary import Summary
-from blog.moving.export_threads import (
+from blog.moving.import_threads import (
     restore_articles,
     restore_comments,
     restore_redirects,

@@ -39,9 +39,9 @@ from blog.moving.export_format import (
     parse_time,
     read_json,
 )
-from blog.moving.export_restore import Record, emails_to_users
 from blog.moving.export_summary import Summary
 from blog.moving.export_tables import SETTING_COLUMNS, SLUG_MODELS
+from blog.moving.import_records import Record, emails_to_users
 from blog.rendering import render_comment
 from blog.site_settings import save_settings
 
