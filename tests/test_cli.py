@@ -269,3 +269,19 @@ def test_import_works_on_a_blog_with_a_logo(app, runner, tmp_path) -> None:
     with app.app_context():
         article = db.session.scalar(Article.select_by_slug("a-fine-day"))
         assert article.published_at.hour == 7  # 08:00 in Paris
+
+
+def test_import_never_credits_a_reader_named_by_author_email(
+    app, runner, tmp_path
+) -> None:
+    with app.app_context():
+        make_user(email="reader@example.com", display_name="Rita Reader")
+    text = GOOD_ARTICLE.replace(
+        "author: Wendy Writer", "author: Rita Reader\nauthor_email: reader@example.com"
+    )
+
+    result = runner.invoke(args=["import-markdown", str(write(tmp_path, "r.md", text))])
+
+    assert result.exit_code != 0
+    assert "belongs to a reader here, not an author" in result.output
+    assert count(app, Article) == 0

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from blog.extensions import db
@@ -227,3 +228,45 @@ def test_nothing_is_written_outside_the_instance_folder(app, runner, tmp_path) -
         path.is_relative_to(instance) or path.name.startswith("test.sqlite")
         for path in new
     )
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        f"{SITE}:x/wp-content/uploads/2026/05/harbour.jpg",  # a port that is no number
+        "http://user:secret@127.0.0.1:8080/wp-content/uploads/2026/05/harbour.jpg",
+        "http://evil.test%2F@127.0.0.1:8080/wp-content/uploads/2026/05/harbour.jpg",
+    ],
+    ids=["bad-port", "userinfo", "encoded-host"],
+)
+def test_an_odd_image_address_is_reported_never_fatal(
+    app, runner, tmp_path, address
+) -> None:
+    path = hostile(tmp_path, lambda text: with_image(text, address))
+
+    result = import_file(
+        runner, path, "--media-dir", str(MEDIA_DIR), "--site-url", SITE
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "missing" in result.output and "planted" not in result.output
+    assert rows(app, Article) > 0
+
+
+def test_control_characters_in_old_addresses_are_neither_kept_nor_looked_up(
+    app, runner, client, tmp_path
+) -> None:
+    path = hostile(
+        tmp_path,
+        lambda text: text.replace(
+            f"<link>{SITE}/2026/05/21/written-in-the-classic-editor/</link>",
+            f"<link>{SITE}/2026/05/21/written-%00-editor/</link>",
+        ),
+    )
+
+    result = import_file(runner, path, "--media-dir", str(MEDIA_DIR))
+
+    assert result.exit_code == 0, result.output
+    assert "a control character in it: it will not redirect" in result.output
+    for address in ("/%00x", "/%2500x", "/2026/05/21/written-%00-editor/"):
+        assert client.get(address).status_code == 404, address

@@ -159,6 +159,11 @@ def author_of(meta: dict[str, Any], author_name: str) -> User:
     user = db.session.scalar(User.select_by_email(email))
     if user is None:
         user = new_user(email=email, display_name=author_name, role=Role.AUTHOR)
+    elif not user.has_role(Role.AUTHOR):
+        # As find_or_add_author(): a reader is never credited with an article.
+        raise InvalidInput(
+            f"the author_email {email} belongs to a reader here, not an author"
+        )
     return user
 
 

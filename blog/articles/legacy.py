@@ -29,16 +29,21 @@ from blog.permissions import can_see_article
 QUERY_KEYS = ("p", "page_id", "cat", "tag", "author", "feed")
 
 
-def normal_path(address: str) -> str:
+def normal_path(address: str, *, decoded: bool = False) -> str:
     """The form an old address is stored and looked up in: the path decoded
-    (WordPress writes /caf%C3%A9/), without a trailing slash; a query keeps
-    only the keys that name something (?p=12&replytocom=3 is ?p=12)."""
+    (WordPress writes /caf%C3%A9/; a request's path is decoded already),
+    without a trailing slash; a query keeps only the keys that name
+    something (?p=12&replytocom=3 is ?p=12)."""
     parts = urlsplit(address)
-    path = unquote(parts.path).rstrip("/") or "/"
+    path = (parts.path if decoded else unquote(parts.path)).rstrip("/") or "/"
     pairs = [(key, value) for key, value in parse_qsl(parts.query) if key in QUERY_KEYS]
     if pairs:
         path += "?" + urlencode(sorted(pairs))
     return path
+
+
+def has_control_characters(text: str) -> bool:
+    return any(ord(character) < 32 or ord(character) == 127 for character in text)
 
 
 def has_legacy_query(args: dict[str, str]) -> bool:
@@ -50,9 +55,10 @@ def legacy_destination(path: str, query: str = "") -> str | None:
     an article this reader may not see (a draft's old address is a 404)."""
     if len(path) > PATH_MAX or not remembered("legacy-addresses", any_address):
         return None
-    address = db.session.scalar(
-        LegacyAddress.select_by_path(normal_path(f"{path}?{query}"))
-    )
+    wanted = normal_path(f"{path}?{query}", decoded=True)
+    if has_control_characters(wanted):  # no address has one (PostgreSQL: NUL)
+        return None
+    address = db.session.scalar(LegacyAddress.select_by_path(wanted))
     return None if address is None else destination_of(address)
 
 

@@ -86,11 +86,11 @@ def ghost_fetcher(media_dir: Path | None, site_url: str) -> Fetch:
     from blog.moving.images import FirstFound, MediaFolder, SiteFetcher
 
     base = site_url or NO_SITE
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
     fetchers: list[Fetch] = []
     if media_dir is not None:
-        fetchers.append(MediaFolder(media_dir, base, "/content/images/"))
+        fetchers.append(MediaFolder(media_dir, base, "/content/images/", limit))
     if site_url:
-        limit = current_app.config["UPLOAD_MAX_BYTES"]
         fetchers.append(SiteFetcher(site_url, limit))
     first_found = FirstFound(fetchers)
 

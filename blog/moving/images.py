@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import urllib.request
 from collections.abc import Callable, Sequence
+from http.client import HTTPException
 from pathlib import Path
 from urllib.error import URLError
 from urllib.parse import unquote, urljoin, urlsplit
@@ -26,12 +27,21 @@ Fetch = Callable[[str], bytes]
 
 
 def same_site(url: str, site_url: str) -> bool:
-    """Whether url is on site_url's scheme-agnostic host and port."""
+    """Whether url is on site_url's host and port (http or https). An
+    address with a user part (http://site@elsewhere/), an encoded or odd
+    host, or a port that is no number is no address of the site."""
     address, site = urlsplit(url), urlsplit(site_url)
-    return address.scheme in ("http", "https") and (
-        address.hostname,
-        address.port or default_port(address.scheme),
-    ) == (site.hostname, site.port or default_port(site.scheme))
+    if address.scheme not in ("http", "https") or "@" in address.netloc:
+        return False
+    if "%" in address.netloc or "\\" in address.netloc:
+        return False
+    try:
+        return (address.hostname, address.port or default_port(address.scheme)) == (
+            site.hostname,
+            site.port or default_port(site.scheme),
+        )
+    except ValueError:  # a port that is no number
+        return False
 
 
 def default_port(scheme: str) -> int:
@@ -42,10 +52,11 @@ class MediaFolder:
     """A copy of the old blog's uploads: the image at
     <site>/<prefix>/2024/05/photo.jpg is <root>/2024/05/photo.jpg."""
 
-    def __init__(self, root: Path, site_url: str, prefix: str) -> None:
+    def __init__(self, root: Path, site_url: str, prefix: str, max_bytes: int) -> None:
         self.root = root.resolve()
         self.site_url = site_url
         self.prefix = "/" + prefix.strip("/") + "/"
+        self.max_bytes = max_bytes
 
     def __call__(self, url: str) -> bytes:
         path = unquote(urlsplit(url).path)
@@ -53,14 +64,18 @@ class MediaFolder:
             raise MissingImage(f"{url} is not in the site's {self.prefix} folder")
         relative = path.removeprefix(self.prefix)
         # The original first: its copies are made here, and the page's
-        # photo-300x200.jpg and the cover's photo.jpg become one image.
+        # photo-300x200.jpg and the cover's photo.jpg become one image; the
+        # copy the page names when the original is larger than uploads may be.
+        too_large = ""
         for candidate in dict.fromkeys([RESIZED_COPY.sub("", relative), relative]):
             file = (self.root / candidate).resolve()
             if not file.is_relative_to(self.root):
                 raise MissingImage(f"{url} points outside the media folder")
-            if file.is_file():
+            if file.is_file() and file.stat().st_size > self.max_bytes:
+                too_large = f"{candidate} is larger than the upload limit"
+            elif file.is_file():
                 return file.read_bytes()
-        raise MissingImage(f"{url} is not in {self.root}")
+        raise MissingImage(too_large or f"{url} is not in {self.root}")
 
 
 class SameSiteRedirects(urllib.request.HTTPRedirectHandler):
@@ -91,7 +106,7 @@ class SiteFetcher:
             # Only http(s) on the site we were told: checked just above.
             with self.opener.open(url, timeout=FETCH_TIMEOUT) as answer:  # nosec B310 # noqa: S310
                 data: bytes = answer.read(self.max_bytes + 1)
-        except (URLError, OSError, ValueError) as error:
+        except (URLError, OSError, ValueError, HTTPException) as error:
             raise MissingImage(f"{url} could not be fetched: {error}") from error
         if len(data) > self.max_bytes:
             raise MissingImage(f"{url} is larger than the upload limit")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from blog.articles.legacy import normal_path
+from blog.articles.legacy import has_control_characters, normal_path
 from blog.auth.services import IMPORTED_AUTHOR_DOMAIN, new_user
+from blog.authors.profiles import ProfileChanges, apply_changes, checked_changes
+from blog.errors import BlogError
 from blog.extensions import db
 from blog.models import Category, LegacyAddress, LegacyTarget, Role, Tag, User
 from blog.models.imports import PATH_MAX
@@ -45,9 +47,23 @@ def write_person(person: PersonRecord, ledger: Ledger, report: Report) -> User:
             user.slug = make_slug(person.slug, 100)
         if person.created_at:
             user.created_at = person.created_at
+        user.active = person.active  # a locked account on the old blog stays so
         db.session.flush()
+        write_profile(user, person, report)
     ledger.remember("person", person.key, user.id)
     return user
+
+
+def write_profile(user: User, person: PersonRecord, report: Report) -> None:
+    """A new author's bio and website, as their profile shows them; one
+    the profile cannot hold is named, and the account made without it."""
+    if not (person.bio.strip() or person.website.strip()):
+        return
+    changes = ProfileChanges(bio=person.bio, website=person.website, links=[])
+    try:
+        apply_changes(user, checked_changes(changes))
+    except BlogError as error:
+        report.add("author", user.display_name, "created", f"profile left out: {error}")
 
 
 def write_term(term: TermRecord, ledger: Ledger, report: Report) -> Category | Tag:
@@ -89,9 +105,10 @@ def keep_address(
     target_path: str = "",
 ) -> bool:
     """Store (or point again) an old address; blog/articles/legacy.py
-    answers it with a 301. False for one too long to keep."""
+    answers it with a 301. False for one no request can name: too long, or
+    holding a control character (WordPress's %00)."""
     path = normal_path(path)
-    if len(path) >= PATH_MAX:
+    if len(path) >= PATH_MAX or has_control_characters(path):
         return False
     if path in ("/", ""):
         return True  # the old home page is our home page

@@ -117,8 +117,14 @@ def read_wxr(path: Path) -> Bundle:
     attachments = read_attachments(wxr, items, bundle)
     for item in items:
         post_record(wxr, item, bundle, people, attachments)
+    folder = urlsplit(site).path.rstrip("/")  # WordPress in /blog: /blog/feed/
+    for person in bundle.people:
+        person.old_paths = [folder + path for path in person.old_paths]
+    for term in bundle.terms:
+        term.old_paths = [folder + path for path in term.old_paths]
     bundle.addresses = [
-        AddressRecord(path=path, target_path=ours) for path, ours in FEEDS.items()
+        AddressRecord(path=folder + path, target_path=ours)
+        for path, ours in FEEDS.items()
     ]
     return bundle
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 from flask import current_app
@@ -44,15 +45,18 @@ def import_wordpress_command(
         bundle = read_wxr(file)
     except NotWordPressExport as error:
         raise click.ClickException(f"{file} cannot be imported: {error}") from None
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
     fetchers: list[Fetch] = []
     if media_dir is not None:
-        fetchers.append(MediaFolder(media_dir, bundle.site_url, "/wp-content/uploads/"))
+        # WordPress in a folder (https://example.com/blog) keeps its uploads
+        # under it: /blog/wp-content/uploads/.
+        uploads = urlsplit(bundle.site_url).path.rstrip("/") + "/wp-content/uploads/"
+        fetchers.append(MediaFolder(media_dir, bundle.site_url, uploads, limit))
     if site_url:
         if not same_site(bundle.site_url, site_url):
             raise click.ClickException(
                 f"--site-url {site_url} is not the export's site ({bundle.site_url})"
             )
-        limit = current_app.config["UPLOAD_MAX_BYTES"]
         fetchers.append(SiteFetcher(bundle.site_url, limit))
     click.echo(
         f"{file}: {len(bundle.posts)} posts and pages, {len(bundle.comments)} "

@@ -4,6 +4,7 @@ WordPress's wpautop() wraps when it shows them)."""
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections.abc import Callable
@@ -16,11 +17,11 @@ BLOCK_START = re.compile(
     r"nav|form|address|details|summary|iframe|script|style|video|audio|object)\b)",
     re.IGNORECASE,
 )
-SHORTCODE = re.compile(
-    r"\[(?P<name>[a-zA-Z][\w-]*)(?P<attributes>[^\]]*)\]"
-    r"(?:(?P<inner>.*?)\[/(?P=name)\])?",
-    re.DOTALL,
-)
+# Opening and closing tags are found in one pass each and paired by
+# position, so text full of [brackets] costs little (a pattern pairing them
+# tried every [x] against the rest of the post: minutes for 64 KB).
+SHORTCODE = re.compile(r"\[(?P<name>[a-zA-Z][\w-]*)(?P<attributes>[^\[\]]*)\]")
+CLOSING = re.compile(r"\[/([a-zA-Z][\w-]*)\]")
 ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 
 
@@ -52,23 +53,55 @@ def expand_shortcodes(
     attachments' ids); any other shortcode is kept as text and named in the
     notes, since its plugin's output cannot be known here."""
 
-    def expand(match: re.Match[str]) -> str:
+    closings: dict[str, list[int]] = {}
+    for closing_tag in CLOSING.finditer(text):
+        closings.setdefault(closing_tag.group(1), []).append(closing_tag.start())
+    out, position = [], 0
+    for match in SHORTCODE.finditer(text):
+        if match.start() < position:
+            continue  # inside an enclosing shortcode already expanded
         name = match.group("name").lower()
+        closing = first_after(closings.get(match.group("name"), []), match.end())
+        inner = text[match.end() : closing] if closing >= 0 else ""
+        end = closing + len(match.group("name")) + 3 if closing >= 0 else match.end()
+        out.append(text[position : match.start()])
         attributes = attributes_of(match.group("attributes"))
-        inner = match.group("inner") or ""
-        if name in ("caption", "wp_caption"):
-            image = re.search(r"(?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?", inner)
-            picture = image.group(0) if image else ""
-            caption = attributes.get("caption") or inner.replace(picture, "").strip()
-            return f"<figure>{picture}<figcaption>{caption}</figcaption></figure>"
-        if name == "gallery":
-            return gallery(attributes, image_url, notes)
-        if name == "embed":
-            return f"<p>{html.escape(inner.strip())}</p>"
-        notes.append(f"the shortcode [{name}] was kept as text")
-        return match.group(0)
+        out.append(
+            shortcode(
+                name, attributes, inner, text[match.start() : end], image_url, notes
+            )
+        )
+        position = end
+    out.append(text[position:])
+    return "".join(out)
 
-    return SHORTCODE.sub(expand, text)
+
+def first_after(positions: list[int], start: int) -> int:
+    """The first position at or after start, or -1."""
+    index = bisect.bisect_left(positions, start)
+    return positions[index] if index < len(positions) else -1
+
+
+def shortcode(
+    name: str,
+    attributes: dict[str, str],
+    inner: str,
+    written: str,
+    image_url: Callable[[str], str | None],
+    notes: list[str],
+) -> str:
+    """One shortcode's HTML; `written` is the shortcode as it stands."""
+    if name in ("caption", "wp_caption"):
+        image = re.search(r"(?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?", inner)
+        picture = image.group(0) if image else ""
+        caption = attributes.get("caption") or inner.replace(picture, "").strip()
+        return f"<figure>{picture}<figcaption>{caption}</figcaption></figure>"
+    if name == "gallery":
+        return gallery(attributes, image_url, notes)
+    if name == "embed":
+        return f"<p>{html.escape(inner.strip())}</p>"
+    notes.append(f"the shortcode [{name}] was kept as text")
+    return written
 
 
 def gallery(

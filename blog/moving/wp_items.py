@@ -95,7 +95,9 @@ def post_record(
         cover_alt=bundle.images[cover].alt if cover in bundle.images else "",
         comments_open=wxr.text(item, "wp:comment_status") == "open",
         image_urls=converted.image_urls,
-        old_paths=old_paths(wxr, item, key, post_type),
+        old_paths=old_paths(
+            wxr, item, key, post_type, urlsplit(bundle.site_url).path.rstrip("/")
+        ),
         notes=notes + converted.notes,
     )
     bundle.posts.append(record)
@@ -144,7 +146,9 @@ def plain_excerpt(excerpt: str) -> str:
     return html_to_markdown(autop(excerpt)).markdown.strip() if excerpt else ""
 
 
-def old_paths(wxr: Wxr, item: Element, key: str, post_type: str) -> list[str]:
+def old_paths(
+    wxr: Wxr, item: Element, key: str, post_type: str, folder: str
+) -> list[str]:
     """The permalink the export gives, and the ?p= / ?page_id= form every
     WordPress answers whatever its permalink structure."""
     paths = []
@@ -152,7 +156,7 @@ def old_paths(wxr: Wxr, item: Element, key: str, post_type: str) -> list[str]:
         parts = urlsplit(address)
         if parts.path or parts.query:
             paths.append(parts.path + (f"?{parts.query}" if parts.query else ""))
-    paths.append(f"/?{'page_id' if post_type == 'page' else 'p'}={key}")
+    paths.append(f"{folder}/?{'page_id' if post_type == 'page' else 'p'}={key}")
     return list(dict.fromkeys(paths))
 
 

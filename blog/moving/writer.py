@@ -33,6 +33,7 @@ from blog.moving.comments import write_comments
 from blog.moving.images import Fetch, MissingImage
 from blog.moving.ledger import Ledger
 from blog.moving.people import keep_address, write_person, write_term
+from blog.moving.posts import free_slug, unchanged
 from blog.moving.records import (
     AddressRecord,
     Bundle,
@@ -105,34 +106,40 @@ class Writer:
     def keep(self, path: str, target: LegacyTarget, target_id: int) -> None:
         source = self.bundle.source
         if not keep_address(path, source, target=target, target_id=target_id):
-            reason = "longer than the blog keeps: it will not redirect"
+            reason = "too long, or a control character in it: it will not redirect"
             self.report.add("address", path[:80] + "…", "skipped", reason)
 
     def write_post(self, post: PostRecord) -> None:
         kind = "page" if post.kind == "page" else "post"
+        author = self.people.get(post.author_key)
+        if author is None:
+            reason = f"its author {post.author_key!r} is not in the export"
+            self.report.add(kind, post.title, "failed", reason)
+            return
+        # Images first, outside the post's savepoint: a post that fails must
+        # not take back an image that this import's other posts then share.
+        body = self.with_our_images(post, author)
+        cover = self.upload_for(post.cover_url, post.cover_alt, post.title, author)
         try:
             with db.session.begin_nested():
-                article, result = self.save_post(post)
+                article, result = self.save_post(post, author, body, cover)
         except BlogError as error:
             self.report.add(kind, post.title, "failed", error.message)
             return
         self.articles[post.key] = article
-        self.report.add(kind, post.title, result, "; ".join(post.notes))
+        self.report.add(kind, post.title, result, "; ".join(dict.fromkeys(post.notes)))
         for path in post.old_paths:
             self.keep(path, LegacyTarget.ARTICLE, article.id)
 
-    def save_post(self, post: PostRecord) -> tuple[Article, str]:
+    def save_post(
+        self, post: PostRecord, author: User, body: str, cover: Upload | None
+    ) -> tuple[Article, str]:
         known = self.ledger.local_id("post", post.key)
         article = db.session.get(Article, known) if known else None
-        author = self.people.get(post.author_key)
-        if author is None:
-            raise BlogError(f"its author {post.author_key!r} is not in the export")
-        body = self.with_our_images(post, author)
-        cover = self.upload_for(post.cover_url, post.cover_alt, post.title, author)
         fields = ArticleFields(
             title=post.title,
             body_markdown=body,
-            slug=self.free_slug(post, article),
+            slug=free_slug(post, article),
             summary=post.summary,
             status=post.status,
             published_at=post.published_at,
@@ -152,17 +159,6 @@ class Writer:
             saved.category, saved.tags = category, tags
         self.ledger.remember("post", post.key, saved.id)
         return saved, "created" if article is None else "updated"
-
-    def free_slug(self, post: PostRecord, article: Article | None) -> str | None:
-        """The old slug when no other article holds it (a re-import keeps the
-        article's own), else None: one is made from the title."""
-        from blog.slugs import make_slug
-
-        slug = make_slug(post.slug or post.title, 200)
-        holder = db.session.scalar(Article.select_id_by_slug(slug))
-        if holder is None or (article is not None and holder == article.id):
-            return slug
-        return None
 
     def terms_of(self, post: PostRecord) -> tuple[Category | None, list[Tag]]:
         """The post's category and tags as this import wrote them (by the
@@ -245,35 +241,6 @@ class Writer:
         folder = uploads_folder()
         for filename in self.files_written:
             (folder / filename).unlink(missing_ok=True)
-
-
-def unchanged(
-    article: Article, fields: ArticleFields, category: Category | None, tags: list[Tag]
-) -> bool:
-    """Whether saving the fields would change nothing a reader sees."""
-    return (
-        article.title,
-        article.body_markdown,
-        article.status,
-        article.published_at,
-        article.summary,
-        article.comments_open,
-        article.cover_id,
-        article.cover_alt,
-        article.category_id,
-        {tag.id for tag in article.tags},
-    ) == (
-        fields.title.strip(),
-        fields.body_markdown,
-        fields.status,
-        fields.published_at,
-        fields.summary.strip() or article.summary,
-        fields.comments_open,
-        fields.cover_id,
-        fields.cover_alt,
-        category.id if category else None,
-        {tag.id for tag in tags},
-    )
 
 
 def write_bundle(
