@@ -288,3 +288,16 @@ def test_what_ghost_keeps_from_readers_stays_out_of_sight(
         assert "#hidden" not in {tag.name for tag in db.session.scalars(db.select(Tag))}
     assert client.get(f"/{scheduled['slug']}/").status_code == 404
     assert client.get(f"/{members['slug']}/").status_code == 404
+
+
+def test_an_author_s_bio_and_website_come_across_to_their_page(
+    app, runner, client
+) -> None:
+    writer = next(user for user in tables(export())["users"] if user.get("bio"))
+    runner.invoke(args=["import-ghost", str(FIXTURE)])
+
+    moved = client.get(f"/author/{writer['slug']}/")
+    page = html.fromstring(client.get(moved.location).text)
+
+    assert writer["bio"].split(".")[0] in page.text_content()
+    assert page.xpath(f"//a[@href='{writer['website']}']")
