@@ -13,23 +13,28 @@ Whoever may write the backup may write a matching manifest too.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import shutil
 import zipfile
 import zlib
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO, Any
+
+from blog.moving.archives import (
+    MANIFEST,
+    UPLOADS,
+    UnsafeArchive,
+    check_space,
+    checked_members,
+    copy_hashing,
+    extract_member,
+    is_safe_name,
+)
 
 FORMAT = "flask-blog-backup"
 FORMAT_VERSION = 1
-MANIFEST = "manifest.json"
 DATABASE = "database.sqlite"
-UPLOADS = "uploads"
-CHUNK = 1024 * 1024
 MANIFEST_MAX_BYTES = 64 * 1024 * 1024
 ZIP64_FROM = 1024 * 1024 * 1024  # zipfile needs to know before it writes
 COMPRESSED_ALREADY = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico"}
@@ -125,15 +130,6 @@ def add_file(archive: zipfile.ZipFile, path: Path, name: str) -> Entry:
     return Entry(name, size, digest)
 
 
-def copy_hashing(source: IO[bytes], target: IO[bytes]) -> tuple[int, str]:
-    digest, size = hashlib.sha256(), 0
-    while chunk := source.read(CHUNK):
-        digest.update(chunk)
-        target.write(chunk)
-        size += len(chunk)
-    return size, digest.hexdigest()
-
-
 # --- Reading -----------------------------------------------------------------
 
 
@@ -141,22 +137,38 @@ def unpack_backup(path: Path, into: Path) -> Manifest:
     """Check the backup at path and extract its database and uploads under
     into (database.sqlite, uploads/…). Raises BackupError, having written
     nothing outside into, for anything that is not a whole, unaltered backup
-    of ours: no zip, no manifest, a path that climbs out, a link, a file the
-    manifest does not list or lists with other bytes."""
+    of ours: no zip, no manifest, a member blog/moving/archives.py refuses
+    (a path that climbs out, a link), a file the manifest does not list or
+    lists with other bytes."""
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
         raise BackupError(not_ours(path, "it is not a zip file")) from error
     with archive:
-        members = checked_members(archive)
-        manifest = read_manifest(archive, members, path)
-        expected = {DATABASE: manifest.database}
-        expected.update((entry.path, entry) for entry in manifest.uploads)
-        compare_names(set(members) - {MANIFEST}, set(expected))
-        check_space(members.values(), into)
-        for name, entry in expected.items():
-            extract_checked(archive, members[name], entry, into)
+        try:
+            manifest = extract_listed(archive, path, into)
+        except UnsafeArchive as error:
+            sentence = f"{error.message[:1].upper()}{error.message[1:]}."
+            raise BackupError(sentence) from None
     (into / UPLOADS).mkdir(parents=True, exist_ok=True)
+    return manifest
+
+
+def extract_listed(archive: zipfile.ZipFile, path: Path, into: Path) -> Manifest:
+    """The manifest, once every file it lists, and nothing else, is under into."""
+    members = checked_members(archive)
+    manifest = read_backup_manifest(archive, members, path)
+    expected = {DATABASE: manifest.database}
+    expected.update((entry.path, entry) for entry in manifest.uploads)
+    compare_names(set(members) - {MANIFEST}, set(expected))
+    check_space(members.values(), into)
+    for name, entry in expected.items():
+        size, digest = extract_member(archive, members[name], into)
+        if size != entry.size or digest != entry.sha256:
+            raise BackupError(
+                f"{entry.path} in the backup does not match its checksum in the "
+                "manifest: the backup is damaged or was changed."
+            )
     return manifest
 
 
@@ -167,43 +179,7 @@ def not_ours(path: Path, reason: str) -> str:
     )
 
 
-def checked_members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
-    """The archive's files by name; refuses unsafe names, links and twins."""
-    members: dict[str, zipfile.ZipInfo] = {}
-    for info in archive.infolist():
-        name = info.filename
-        if not is_safe_name(name):
-            raise BackupError(
-                f"The backup holds a file with an unsafe path ({name!r}): "
-                "a backup of ours never names anything outside its own folders."
-            )
-        mode = info.external_attr >> 16
-        if mode & 0o170000 not in (0, 0o100000, 0o040000):
-            raise BackupError(f"The backup holds {name!r}, which is not a plain file.")
-        if info.is_dir():
-            continue
-        if name in members:
-            raise BackupError(f"The backup holds {name!r} twice.")
-        members[name] = info
-    return members
-
-
-def is_safe_name(name: str) -> bool:
-    """A relative path that stays where it is put: no root, no drive, no
-    `..`, no backslash, nothing the normal form would change."""
-    path = PurePosixPath(name)
-    return (
-        bool(name)
-        and not path.is_absolute()
-        and ".." not in path.parts
-        and "\\" not in name
-        and ":" not in name
-        and "\0" not in name
-        and str(path) == name.rstrip("/")
-    )
-
-
-def read_manifest(
+def read_backup_manifest(
     archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], path: Path
 ) -> Manifest:
     info = members.get(MANIFEST)
@@ -261,34 +237,3 @@ def compare_names(found: set[str], listed: set[str]) -> None:
         f"The backup does not hold what its manifest lists ({'; '.join(problems)}): "
         "it is damaged or was changed."
     )
-
-
-def check_space(members: Iterable[zipfile.ZipInfo], into: Path) -> None:
-    """Refuse before extracting what the disk cannot hold (or a zip bomb)."""
-    needed = sum(info.file_size for info in members)
-    into.mkdir(parents=True, exist_ok=True)
-    free = shutil.disk_usage(into).free
-    if needed > free:
-        raise BackupError(
-            f"Restoring needs {needed / 1e6:.0f} MB free beside the instance "
-            f"folder's files and {free / 1e6:.0f} MB are."
-        )
-
-
-def extract_checked(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, entry: Entry, into: Path
-) -> None:
-    target = into / entry.path
-    if not target.resolve().is_relative_to(into.resolve()):
-        raise BackupError(f"The backup names {entry.path!r}, outside its folder.")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with archive.open(info) as member, target.open("xb") as out:
-            size, digest = copy_hashing(member, out)
-    except (zipfile.BadZipFile, zlib.error, EOFError) as error:
-        raise BackupError(f"{entry.path} in the backup is damaged ({error}).") from None
-    if size != entry.size or digest != entry.sha256:
-        raise BackupError(
-            f"{entry.path} in the backup does not match its checksum in the "
-            "manifest: the backup is damaged or was changed."
-        )

@@ -1,6 +1,6 @@
 """The layout of our export, its manifest and times, and how one is read
-safely: a folder as it is, a zip unpacked member by member into a scratch
-folder of the instance, refusing any member that would land outside it.
+safely: a folder as it is, a zip unpacked into a scratch folder of the
+instance by blog/moving/archives.py (as a backup is).
 
     manifest.json       {"format": "blog-export", "version": 1, ...}
     articles/<slug>.md  every article and page: front matter + Markdown
@@ -15,23 +15,21 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from blog.errors import InvalidInput
+from blog.moving.archives import MANIFEST, UnsafeArchive, unpack
 
 FORMAT = "blog-export"
 VERSION = 1
-MANIFEST = "manifest.json"
 ARTICLES = "articles"
 COMMENTS = "comments"
-UPLOADS = "uploads"
 # A stored upload's name: what save_upload() makes (32 hex digits), or an
 # importer's; never a path.
 UPLOAD_NAME = re.compile(r"[A-Za-z0-9_-]{1,59}\.(png|jpg|gif|webp)")
@@ -95,7 +93,7 @@ def read_json(path: Path) -> Any:
         raise NotAnExport(f"{path.name} is not JSON: {error}") from None
 
 
-def read_manifest(folder: Path) -> dict[str, Any]:
+def read_export_manifest(folder: Path) -> dict[str, Any]:
     """The manifest, if the folder is an export of ours in a version we read."""
     if not (folder / MANIFEST).is_file():
         raise NotAnExport(f"{folder} has no {MANIFEST}: it is not an export of ours")
@@ -113,7 +111,8 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 @contextmanager
 def opened_export(source: Path, scratch: Path) -> Iterator[Path]:
     """The export's folder: `source` itself, or a zip unpacked into a
-    temporary folder under `scratch` (removed afterwards)."""
+    temporary folder under `scratch` (removed afterwards) by the checks of
+    blog/moving/archives.py."""
     if source.is_dir():
         yield source
         return
@@ -121,47 +120,11 @@ def opened_export(source: Path, scratch: Path) -> Iterator[Path]:
         raise NotAnExport(f"{source} is neither a folder nor a zip file")
     scratch.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=scratch, prefix="import-") as folder:
-        unpack(source, Path(folder))
+        try:
+            unpack(source, Path(folder))
+        except UnsafeArchive as error:
+            raise NotAnExport(error.message) from None
         yield Path(folder)
-
-
-def unpack(source: Path, folder: Path) -> None:
-    """Every member checked before any is written: nothing absolute, no
-    `..`, no link, so nothing lands outside `folder`."""
-    with zipfile.ZipFile(source) as archive:
-        members = archive.infolist()
-        for member in members:
-            check_member(member)
-        # A member never unpacks to more than the size it declares (zipfile
-        # stops there), so this bounds a zip bomb before it fills the disk.
-        unpacked = sum(member.file_size for member in members)
-        if unpacked > shutil.disk_usage(folder).free:
-            raise NotAnExport(
-                f"the zip unpacks to {unpacked // 2**20} MB, more than the disk has"
-            )
-        for member in members:
-            target = folder.joinpath(*PurePosixPath(member.filename).parts)
-            if member.is_dir():
-                target.mkdir(parents=True, exist_ok=True)
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with archive.open(member) as data, target.open("wb") as file:
-                shutil.copyfileobj(data, file)
-
-
-def check_member(member: zipfile.ZipInfo) -> None:
-    name = member.filename
-    path = PurePosixPath(name)
-    is_link = (member.external_attr >> 16) & 0o170000 == 0o120000
-    if (
-        not name
-        or name.startswith(("/", "\\"))
-        or "\\" in name
-        or ":" in name
-        or ".." in path.parts
-        or is_link
-    ):
-        raise NotAnExport(f"the zip holds a member outside its folder: {name!r}")
 
 
 def zip_folder(folder: Path, target: Path) -> None:

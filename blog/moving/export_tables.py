@@ -27,7 +27,8 @@ from blog.models import (
 )
 from blog.models.settings import SETTINGS_ROW_ID
 from blog.moving import export_queries as queries
-from blog.moving.export_format import UPLOADS, iso, write_json, write_json_list
+from blog.moving.archives import UPLOADS
+from blog.moving.export_format import iso, write_json, write_json_list
 
 # The site settings the studio edits, exported as they are stored (NULL:
 # "not set here, the configuration decides").

@@ -17,13 +17,12 @@ from flask import current_app
 from blog.extensions import db
 from blog.models import Article, Comment, utcnow
 from blog.moving import export_queries as queries
+from blog.moving.archives import MANIFEST, UPLOADS
 from blog.moving.export_format import (
     ARTICLES,
     COMMENTS,
     FORMAT,
-    MANIFEST,
     SLUG_NAME,
-    UPLOADS,
     VERSION,
     iso,
     replace_atomically,

@@ -28,8 +28,8 @@ from blog.moving.export_format import (
     NotAnExport,
     opened_export,
     parse_time,
+    read_export_manifest,
     read_json,
-    read_manifest,
 )
 from blog.moving.export_summary import Summary
 from blog.moving.import_records import (
@@ -66,7 +66,7 @@ def import_export(
     summary = Summary()
     scratch = Path(current_app.instance_path) / "imports"
     with opened_export(source, scratch) as folder:
-        read_manifest(folder)
+        read_export_manifest(folder)
         check_blog_takes(folder)
         for name, step in STEPS:
             progress(name)

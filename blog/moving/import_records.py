@@ -19,9 +19,9 @@ from blog.database import write_transaction
 from blog.errors import BlogError
 from blog.extensions import db
 from blog.models import Category, Role, Tag, Upload, User
+from blog.moving.archives import UPLOADS
 from blog.moving.export_format import (
     UPLOAD_NAME,
-    UPLOADS,
     NotAnExport,
     optional_time,
     parse_time,

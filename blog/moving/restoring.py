@@ -16,6 +16,7 @@ from flask import current_app
 
 from blog.cli import MIGRATIONS_DIRECTORY
 from blog.extensions import db
+from blog.moving.archives import UPLOADS
 from blog.moving.backup_database import (
     Contents,
     check_integrity,
@@ -26,7 +27,6 @@ from blog.moving.backup_database import (
 )
 from blog.moving.backup_file import (
     DATABASE,
-    UPLOADS,
     BackupError,
     Manifest,
     unpack_backup,
