@@ -5,7 +5,11 @@ member by member, never beyond the folder it is unpacked into.
 A member is refused if its name is empty, absolute, has a drive, a `..`,
 a backslash, a NUL or another control character, or is not in its normal
 form (`a//b`, `./a`); if it is anything but a file or a folder (a link);
-or if the zip holds it twice.
+or if the zip holds it twice. A zip bomb is refused from what its
+directory declares, before anything is written: a member over 1 MB that
+unpacks to more than 200 times its compressed size (deflate reaches about
+1,000 to 1 on zeros; text and SQLite pages stay far below 200), or members
+that add up to more than ten times the zip's size plus 1 GB.
 """
 
 from __future__ import annotations
@@ -23,6 +27,10 @@ UPLOADS = "uploads"
 CHUNK = 1024 * 1024
 # What a member's mode may be: unset (zips made on Windows), a file, a folder.
 PLAIN_MODES = (0, 0o100000, 0o040000)
+MAX_RATIO = 200
+RATIO_FROM = 1024 * 1024
+UNPACKED_PER_BYTE = 10
+UNPACKED_MARGIN = 1024 * 1024 * 1024
 
 
 class UnsafeArchive(Exception):
@@ -50,28 +58,57 @@ def is_safe_name(name: str) -> bool:
     )
 
 
-def checked_members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
-    """The archive's files by name, once every member passed the rules
-    above; UnsafeArchive for the first that does not."""
+def checked_members(archive: zipfile.ZipFile, size: int) -> dict[str, zipfile.ZipInfo]:
+    """The files of an archive of `size` bytes by name, once every member
+    passed the rules above; UnsafeArchive for the first that does not."""
     members: dict[str, zipfile.ZipInfo] = {}
     for info in archive.infolist():
-        name = info.filename
-        if not is_safe_name(name):
-            raise UnsafeArchive(
-                f"the zip holds a member outside its folder, at an unsafe path "
-                f"({name!r})"
-            )
-        if (info.external_attr >> 16) & 0o170000 not in PLAIN_MODES:
-            raise UnsafeArchive(
-                f"the zip holds a member outside its folder: {name!r}, which is "
-                "not a plain file"
-            )
+        check_name(info)
         if info.is_dir():
             continue
-        if name in members:
-            raise UnsafeArchive(f"the zip holds {name!r} twice")
-        members[name] = info
+        if info.filename in members:
+            raise UnsafeArchive(f"the zip holds {info.filename!r} twice")
+        check_ratio(info)
+        members[info.filename] = info
+    check_total(members.values(), size)
     return members
+
+
+def check_name(info: zipfile.ZipInfo) -> None:
+    name = info.filename
+    if not is_safe_name(name):
+        raise UnsafeArchive(
+            f"the zip holds a member outside its folder, at an unsafe path ({name!r})"
+        )
+    if (info.external_attr >> 16) & 0o170000 not in PLAIN_MODES:
+        raise UnsafeArchive(
+            f"the zip holds a member outside its folder: {name!r}, which is "
+            "not a plain file"
+        )
+
+
+def check_ratio(info: zipfile.ZipInfo) -> None:
+    if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * info.compress_size:
+        raise UnsafeArchive(
+            f"the zip's {info.filename!r} would unpack to {megabytes(info.file_size)}"
+            f" from {megabytes(info.compress_size)}, more than {MAX_RATIO} times "
+            "its size: it looks like a zip bomb"
+        )
+
+
+def check_total(members: Iterable[zipfile.ZipInfo], size: int) -> None:
+    unpacked = sum(info.file_size for info in members)
+    limit = UNPACKED_PER_BYTE * size + UNPACKED_MARGIN
+    if unpacked > limit:
+        raise UnsafeArchive(
+            f"the zip would unpack to {megabytes(unpacked)}, more than the "
+            f"{megabytes(limit)} a zip of {megabytes(size)} may: it looks like a "
+            "zip bomb"
+        )
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"
 
 
 def check_space(members: Iterable[zipfile.ZipInfo], into: Path) -> None:
@@ -81,7 +118,7 @@ def check_space(members: Iterable[zipfile.ZipInfo], into: Path) -> None:
     free = shutil.disk_usage(into).free
     if needed > free:
         raise UnsafeArchive(
-            f"the zip unpacks to {needed / 1e6:.0f} MB and {free / 1e6:.0f} MB are free"
+            f"the zip unpacks to {megabytes(needed)} and {megabytes(free)} are free"
         )
 
 
@@ -126,7 +163,7 @@ def unpack(source: Path, into: Path) -> None:
     except zipfile.BadZipFile as error:
         raise UnsafeArchive(f"{source.name} is not a zip file ({error})") from None
     with archive:
-        members = checked_members(archive)
+        members = checked_members(archive, source.stat().st_size)
         check_space(members.values(), into)
         for info in members.values():
             extract_member(archive, info, into)

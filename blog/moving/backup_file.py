@@ -156,7 +156,7 @@ def unpack_backup(path: Path, into: Path) -> Manifest:
 
 def extract_listed(archive: zipfile.ZipFile, path: Path, into: Path) -> Manifest:
     """The manifest, once every file it lists, and nothing else, is under into."""
-    members = checked_members(archive)
+    members = checked_members(archive, path.stat().st_size)
     manifest = read_backup_manifest(archive, members, path)
     expected = {DATABASE: manifest.database}
     expected.update((entry.path, entry) for entry in manifest.uploads)
