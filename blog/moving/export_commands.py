@@ -47,8 +47,10 @@ def import_export_command(source: Path) -> None:
     Runs every step in order: accounts, categories and tags, uploads,
     profiles, the Markdown files (as import-markdown does, so running that
     first is fine), comments with their threads, old addresses, settings and
-    menus. Running it again changes nothing. Accounts come without
-    passwords: their owners set one with "forgot password"."""
+    menus. Running it again changes nothing. Accounts come with their roles
+    but without passwords: their owners set one with "forgot password". An
+    account that has a password here is left as it is. Import only exports
+    you trust (your own)."""
     from blog.moving.import_export import import_export
 
     try:

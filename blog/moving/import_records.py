@@ -49,22 +49,39 @@ def records_of(folder: Path, name: str) -> list[Record]:
 
 def restore_users(folder: Path, summary: Summary) -> None:
     """Accounts by e-mail: added with no usable password (their owners set
-    one through "forgot password"), or brought up to date, keeping theirs."""
+    one through "forgot password"), or brought up to date if none was set
+    here. One with a password belongs to someone who logs in to this blog:
+    it is left as it is, whatever role or state the export gives it."""
     with write_transaction():
         for record in records_of(folder, "users.json"):
             email = str(record["email"]).strip().lower()
             user = db.session.scalar(User.select_by_email(email))
-            holder = db.session.scalar(User.select_by_slug(str(record["slug"])))
-            if holder is not None and holder is not user:
-                raise NotAnExport(
-                    f"the account {holder.email} holds the slug {record['slug']!r} "
-                    f"that {email} has in the export"
+            if user is not None and user.has_password:
+                summary.add("users", "kept")
+                summary.note(
+                    f"account {email} has a password here: left as it is "
+                    "(its role, state and profile in the export were not applied)"
                 )
-            created = user is None
-            user = user or User(email=email, password_hash=None)
-            apply_user(user, record)
-            db.session.add(user)
-            summary.add("users", "created" if created else "updated")
+                continue
+            restored = user or User(email=email, password_hash=None)
+            restore_user(restored, record)
+            summary.add("users", "updated" if user else "created")
+            if user is None and restored.role.at_least(Role.EDITOR):
+                summary.note(
+                    f"account {email} was created as {restored.role.value}, as "
+                    "the export says: import only exports you made"
+                )
+
+
+def restore_user(user: User, record: Record) -> None:
+    holder = db.session.scalar(User.select_by_slug(str(record["slug"])))
+    if holder is not None and holder is not user:
+        raise NotAnExport(
+            f"the account {holder.email} holds the slug {record['slug']!r} "
+            f"that {user.email} has in the export"
+        )
+    apply_user(user, record)
+    db.session.add(user)
 
 
 def apply_user(user: User, record: Record) -> None:
@@ -209,6 +226,8 @@ def restore_profiles(folder: Path, summary: Summary) -> None:
             user = db.session.scalar(User.select_by_email(str(record["email"])))
             if user is None:
                 raise NotAnExport(f"no account {record['email']} for its profile")
+            if user.has_password:
+                continue  # someone's who logs in here: restore_users() said so
             changes = ProfileChanges(
                 bio=str(profile["bio"]),
                 website=str(profile["website"]),
