@@ -1,5 +1,10 @@
 """The values of a Markdown file's front matter, each checked and turned into
-what an article holds; InvalidInput names the key that is wrong."""
+what an article holds; InvalidInput names the key that is wrong.
+
+Each value's type is checked before anything turns it into text: YAML's
+aliases let a few hundred bytes stand for a list nested nine deep, billions
+of items that str() or repr() would spell out in full. Where one value is
+expected only a scalar is taken; a list or a mapping is refused unread."""
 
 from __future__ import annotations
 
@@ -11,16 +16,22 @@ from blog.models import Article, ArticleKind, ArticleStatus, utcnow
 from blog.site_settings import current_site
 
 DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
+# YAML's scalars as PyYAML's safe loader makes them (a datetime is a date).
+SCALARS = (str, int, float, bool, date)
+
+
+def is_scalar(value: Any) -> bool:
+    return isinstance(value, SCALARS)
 
 
 def text_value(meta: dict[str, Any], key: str, *, required: bool = True) -> str:
     value = meta.get(key)
+    if value is not None and not is_scalar(value):
+        raise InvalidInput(f"the front matter's {key} must be text")
     if value is None or str(value).strip() == "":
         if required:
             raise InvalidInput(f"the front matter has no {key}")
         return ""
-    if isinstance(value, dict | list):
-        raise InvalidInput(f"the front matter's {key} must be text")
     return str(value).strip()
 
 
@@ -29,15 +40,19 @@ def tag_list(value: Any) -> list[str]:
         return []
     if isinstance(value, str):
         return [name.strip() for name in value.split(",")]
-    if isinstance(value, list):
+    if isinstance(value, list) and all(is_scalar(name) for name in value):
         return [str(name) for name in value]
-    raise InvalidInput("the front matter's tags must be a list or comma-separated")
+    raise InvalidInput(
+        "the front matter's tags must be a list of names or comma-separated"
+    )
 
 
 def kind_value(value: Any) -> ArticleKind:
     """`type: page` makes a standalone page; anything else is refused."""
     if value is None:
         return ArticleKind.ARTICLE
+    if not is_scalar(value):
+        raise InvalidInput("the front matter's type must be article or page")
     try:
         return ArticleKind(str(value).strip().lower())
     except ValueError as error:
@@ -49,6 +64,8 @@ def kind_value(value: Any) -> ArticleKind:
 def status_value(value: Any) -> ArticleStatus:
     if value is None:
         return ArticleStatus.PUBLISHED
+    if not is_scalar(value):
+        raise InvalidInput("the front matter's status must be draft or published")
     try:
         return ArticleStatus(str(value).strip().lower())
     except ValueError as error:
@@ -66,8 +83,12 @@ def publication_time(value: Any, existing: Article | None) -> datetime:
         moment = value
     elif isinstance(value, date):
         moment = datetime.combine(value, time())
-    else:
+    elif is_scalar(value):
         moment = parse_date_text(str(value))
+    else:
+        raise InvalidInput(
+            "the front matter's date must be a date like 2026-10-02 09:30"
+        )
     if moment.tzinfo is None:
         # Only then: the site's settings name their logo by URL, which a
         # command without SERVER_NAME cannot build once a logo is set.

@@ -17,9 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import frontmatter
+import yaml
 from flask import current_app
 from sqlalchemy import func, select
 
+from blog.articles.front_matter import text_value
+from blog.errors import InvalidInput
 from blog.extensions import db
 from blog.models import Article, Comment, User
 from blog.moving.export_format import (
@@ -104,10 +107,18 @@ def check_blog_takes(folder: Path) -> None:
 
 
 def exported_slugs(folder: Path) -> set[str]:
+    """The slugs the export's Markdown files give, each checked to be text
+    before it is read as text (front_matter.py says why)."""
     slugs = set()
     for path in (folder / ARTICLES).glob("*.md"):
-        meta: dict[str, Any] = frontmatter.loads(path.read_text("utf-8")).metadata
-        slugs.add(str(meta.get("slug")))
+        try:
+            post = frontmatter.loads(path.read_text("utf-8"))
+            slugs.add(text_value(post.metadata, "slug", required=False))
+        except InvalidInput as error:
+            raise NotAnExport(f"{ARTICLES}/{path.name}: {error.message}") from None
+        except (yaml.YAMLError, UnicodeDecodeError) as error:
+            message = f"{ARTICLES}/{path.name} has no readable front matter: {error}"
+            raise NotAnExport(message) from None
     return slugs
 
 
