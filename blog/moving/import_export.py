@@ -41,10 +41,10 @@ from blog.moving.import_records import (
     restore_uploads,
     restore_users,
 )
+from blog.moving.import_redirects import restore_redirects
 from blog.moving.import_threads import (
     restore_articles,
     restore_comments,
-    restore_redirects,
     restore_settings,
 )
 

@@ -1,6 +1,7 @@
 """import-export's later steps: the Markdown files (through
 import_markdown_file(), as `import-markdown` reads them), comments with
-their threads, old addresses, and the site's settings and menus."""
+their threads, and the site's settings and menus (old addresses are
+import_redirects.py's)."""
 
 from __future__ import annotations
 
@@ -18,12 +19,9 @@ from blog.errors import BlogError
 from blog.extensions import db
 from blog.models import (
     Article,
-    ArticleRedirect,
     Category,
     Comment,
     CommentStatus,
-    LegacyAddress,
-    LegacyTarget,
     SiteSettings,
     Tag,
     Upload,
@@ -40,7 +38,7 @@ from blog.moving.export_format import (
     read_json,
 )
 from blog.moving.export_summary import Summary
-from blog.moving.export_tables import SETTING_COLUMNS, SLUG_MODELS
+from blog.moving.export_tables import SETTING_COLUMNS
 from blog.moving.import_records import Record, emails_to_users
 from blog.rendering import render_comment
 from blog.site_settings import save_settings
@@ -162,56 +160,6 @@ def new_comment(
         created_at=created,
         edited_at=optional_time(record.get("edited"), f"comment {record['id']}"),
     )
-
-
-def restore_redirects(folder: Path, summary: Summary) -> None:
-    """Old slugs and an imported blog's old addresses, by their targets'
-    slugs; one already there is left as it is."""
-    data = read_json(folder / "redirects.json")
-    with write_transaction():
-        for record in data["old_slugs"]:
-            old_slug = str(record["old_slug"])
-            if db.session.scalar(ArticleRedirect.select_by_slug(old_slug)):
-                summary.add("old slugs", "unchanged")
-                continue
-            article = db.session.scalar(Article.select_by_slug(str(record["article"])))
-            if article is None:
-                summary.fail("old slugs", old_slug, "its article is not there")
-                continue
-            created = parse_time(record["created_at"], old_slug)
-            db.session.add(
-                ArticleRedirect(old_slug=old_slug, article=article, created_at=created)
-            )
-            summary.add("old slugs", "created")
-        for record in data["addresses"]:
-            add_address(record, summary)
-
-
-def add_address(record: Record, summary: Summary) -> None:
-    path = str(record["path"])
-    if db.session.scalar(LegacyAddress.select_by_path(path)):
-        summary.add("old addresses", "unchanged")
-        return
-    target = LegacyTarget(record["target"])
-    target_id = None
-    if target in SLUG_MODELS:
-        model = SLUG_MODELS[target]
-        slug = record.get("target_slug")
-        target_id = db.session.scalar(select(model.id).where(model.slug == slug))
-        if target_id is None:
-            summary.fail("old addresses", path, f"no {target.value} {slug!r}")
-            return
-    db.session.add(
-        LegacyAddress(
-            path=path,
-            target=target,
-            target_id=target_id,
-            target_path=str(record.get("target_path") or ""),
-            source=str(record["source"]),
-            created_at=parse_time(record["created_at"], path),
-        )
-    )
-    summary.add("old addresses", "created")
 
 
 def restore_settings(folder: Path, summary: Summary) -> None:
