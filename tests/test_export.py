@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import stat
 
 import frontmatter
 from flask import Flask
@@ -43,6 +44,7 @@ def test_an_export_comes_back_into_an_empty_blog_row_for_row(
     imported = run(new_blog, "import-export", str(target))
 
     manifest = json.loads((target / "manifest.json").read_text())
+    assert stat.S_IMODE(target.stat().st_mode) == 0o700  # e-mails and drafts
     assert manifest["format"] == "blog-export" and manifest["version"] == 1
     assert manifest["exported_at"].endswith("+00:00")
     assert manifest["counts"] == {

@@ -52,6 +52,7 @@ def test_a_zip_export_comes_back_whole_and_leaves_nothing_beside_it(
     run(new_blog, "import-export", str(target))
 
     assert sorted(path.name for path in target.parent.iterdir()) == ["blog.zip"]
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600  # e-mails and drafts
     with zipfile.ZipFile(target) as archive:
         manifest = json.loads(archive.read("manifest.json"))
         assert "articles/tides.md" in archive.namelist()

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import stat
+import time
 import zipfile
 from pathlib import Path
 
 from lxml import html
 
 from blog.models import Role
+from blog.studio import export as studio_export
 from tests.conftest import log_in
 from tests.factories import make_article, make_comment, make_user
 
@@ -83,3 +87,34 @@ def test_the_export_page_speaks_the_sites_language(app_factory) -> None:
 
     assert "Télécharger l’export" in page
     assert "1 compte, sans son mot de passe" in page
+
+
+def test_the_zip_is_readable_by_its_owner_only(app, client_as, monkeypatch) -> None:
+    admin, _user = client_as(Role.ADMIN)
+    modes = []
+    streamed = studio_export.send_file
+
+    def send_file(file, **options):  # noqa: ANN001, ANN202
+        modes.append(stat.S_IMODE(os.fstat(file.fileno()).st_mode))
+        return streamed(file, **options)
+
+    monkeypatch.setattr(studio_export, "send_file", send_file)
+
+    admin.post("/studio/export").close()
+
+    assert modes == [0o600]  # e-mails and drafts, as a backup is
+
+
+def test_an_export_removes_what_a_killed_one_left_an_hour_ago(app, client_as) -> None:
+    admin, _user = client_as(Role.ADMIN)
+    scratch = Path(app.instance_path) / "exports"
+    old, recent = scratch / "tmp-killed", scratch / "tmp-running"
+    for folder in (old, recent):
+        (folder / "export").mkdir(parents=True)
+        (folder / "export" / "users.json").write_text('[{"email": "a@example.com"}]')
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+
+    admin.post("/studio/export").close()
+
+    assert sorted(path.name for path in scratch.iterdir()) == ["tmp-running"]

@@ -128,8 +128,14 @@ def opened_export(source: Path, scratch: Path) -> Iterator[Path]:
 
 
 def zip_folder(folder: Path, target: Path) -> None:
-    """Zip the folder's files (paths relative to it) into `target`."""
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+    """Zip the folder's files (paths relative to it) into `target`, a new
+    file only its owner may read: it holds e-mails and drafts (a backup is
+    0600 for the same reason)."""
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with (
+        os.fdopen(descriptor, "wb") as handle,
+        zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
         for path in sorted(folder.rglob("*")):
             if path.is_file():
                 kind = (

@@ -6,7 +6,9 @@ half-written by a crash is refused on import."""
 from __future__ import annotations
 
 import itertools
+import shutil
 import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,9 @@ from blog.moving.export_tables import (
     write_users,
 )
 
+# Seconds after which a folder in the studio's scratch folder is a leftover.
+STALE_AFTER = 3600
+
 
 class ExportRefused(Exception):
     """The target cannot take an export (a folder that is not empty)."""
@@ -56,7 +61,25 @@ def export_site(target: Path) -> dict[str, Any]:
         return manifest
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise ExportRefused(f"{target} is not an empty folder: export into a new one")
+    target.mkdir(mode=0o700, parents=True, exist_ok=True)  # as the zip: 0600
     return write_export(target)
+
+
+def remove_stale_folders(scratch: Path) -> None:
+    """Remove what exports left in `scratch` over an hour ago: a worker
+    killed mid-export leaves its folder (e-mails, drafts) behind, and an
+    export takes seconds, so nothing that old is still being written."""
+    cutoff = time.time() - STALE_AFTER
+    for path in scratch.iterdir():
+        try:
+            if path.is_symlink() or path.lstat().st_mtime >= cutoff:
+                continue
+        except FileNotFoundError:
+            continue  # another worker's, removed meanwhile
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def write_export(folder: Path) -> dict[str, Any]:

@@ -36,10 +36,12 @@ def download_export() -> Response:
     if not ButtonForm().validate_on_submit():
         flash(_("This page has expired. Reload it and try again."))
         return redirect(url_for("studio.export"), code=303)
-    from blog.moving.export_writer import export_site  # the first export only
+    # The first export only.
+    from blog.moving.export_writer import export_site, remove_stale_folders
 
     scratch = Path(current_app.instance_path) / "exports"
-    scratch.mkdir(parents=True, exist_ok=True)
+    scratch.mkdir(mode=0o700, parents=True, exist_ok=True)
+    remove_stale_folders(scratch)
     with tempfile.TemporaryDirectory(dir=scratch) as folder:
         built = Path(folder) / "export.zip"
         export_site(built)
