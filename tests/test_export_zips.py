@@ -73,6 +73,18 @@ def test_restore_refuses_what_import_export_refuses(app: Flask, tmp_path, case) 
     assert not list(Path(app.instance_path).glob(".restore-*"))
 
 
+def test_a_file_and_a_folder_of_the_same_name_are_refused(app, tmp_path) -> None:
+    archive = zip_with(tmp_path / "clash.zip", "articles")
+    with zipfile.ZipFile(archive, "a") as clash:
+        clash.writestr("articles/x.md", b"---\ntitle: X\n---\nText\n")
+
+    result = app.test_cli_runner().invoke(args=["import-export", str(archive)])
+
+    assert result.exit_code == 1
+    assert "the zip holds 'articles/x.md' where it also holds a file" in result.output
+    assert list((Path(app.instance_path) / "imports").iterdir()) == []
+
+
 def zeros_zip(path: Path, sizes: dict[str, int]) -> Path:
     """A zip of members full of zeros, a megabyte at a time: small on disk,
     large unpacked."""

@@ -145,10 +145,16 @@ def extract_member(
     target = into.joinpath(*PurePosixPath(info.filename).parts)
     if not target.resolve().is_relative_to(into.resolve()):
         raise UnsafeArchive(f"the zip names {info.filename!r}, outside its folder")
-    target.parent.mkdir(parents=True, exist_ok=True)
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         with archive.open(info) as member, target.open("xb") as out:
             return copy_hashing(member, out, info.file_size)
+    except (FileExistsError, NotADirectoryError):
+        # `a` and `a/b`: a file where a folder goes, or a folder where a file does.
+        raise UnsafeArchive(
+            f"the zip holds {info.filename!r} where it also holds a file or "
+            "folder of that name"
+        ) from None
     except (zipfile.BadZipFile, zlib.error, EOFError) as error:
         raise UnsafeArchive(
             f"{info.filename} in the zip is damaged ({error})"
