@@ -58,7 +58,7 @@ def add_address(record: Record, summary: Summary) -> None:
     if problem is not None:
         summary.fail("old addresses", ascii(given)[:100], problem)
         return
-    path = normal_path(given, decoded=True)  # exported as stored: decoded already
+    path = normal_path(given)
     if db.session.scalar(LegacyAddress.select_by_path(path)):
         summary.add("old addresses", "unchanged")
         return
