@@ -19,13 +19,12 @@ from blog import create_app
 from blog.extensions import db
 from tests.backup_helpers import needs_sqlite
 from tests.conftest import test_settings as settings_for
-from tests.factories import PASSWORD
 from tests.test_comments_load import (
     BIN,
     REPOSITORY,
-    Browser,
     add_users_and_article,
     gunicorn,
+    logged_in,
     server_environment,
 )
 
@@ -49,16 +48,7 @@ def comment_until(
 ) -> None:
     """Log in through the form, then post until told to stop; answers gets
     (when the answer came, status, text) for every comment."""
-    browser = Browser(base_url, f"10.3.{number // 250}.{number % 250 + 1}")
-    login = browser.request(
-        "/auth/login",
-        {
-            "csrf_token": browser.csrf_token("/auth/login"),
-            "email": f"load{number}@example.com",
-            "password": PASSWORD,
-        },
-    )
-    assert login.status == 303, (login.status, login.body[:500])
+    browser = logged_in(base_url, number, network=3)
     token = browser.csrf_token("/articles/busy")
     for count in range(MOST_EACH):
         if stop.is_set():

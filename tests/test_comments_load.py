@@ -184,11 +184,10 @@ def wait_until_ready(server: subprocess.Popen, base_url: str, log_path: Path) ->
     raise AssertionError("gunicorn did not start:\n" + log_path.read_text()[-3000:])
 
 
-def comment_as(
-    base_url: str, number: int, start: threading.Barrier
-) -> list[tuple[str, Answer]]:
-    """Log in through the real form, wait for everyone, then post comments."""
-    browser = Browser(base_url, f"10.0.{number // 250}.{number % 250 + 1}")
+def logged_in(base_url: str, number: int, *, network: int) -> Browser:
+    """User `load<number>` logged in through the real form, from an address
+    of their own in 10.<network>.x.y."""
+    browser = Browser(base_url, f"10.{network}.{number // 250}.{number % 250 + 1}")
     login = browser.request(
         "/auth/login",
         {
@@ -198,6 +197,14 @@ def comment_as(
         },
     )
     assert login.status == 303, (login.status, login.body[:500])
+    return browser
+
+
+def comment_as(
+    base_url: str, number: int, start: threading.Barrier
+) -> list[tuple[str, Answer]]:
+    """Log in through the real form, wait for everyone, then post comments."""
+    browser = logged_in(base_url, number, network=0)
     token = browser.csrf_token("/articles/busy")
     start.wait(timeout=60)
     posted = []
