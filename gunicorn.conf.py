@@ -40,3 +40,14 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # gunicorn 25+ opens a control socket at one path per user, so two instances
 # on one host would share it; gunicornc users can set a path per instance.
 control_socket_disable = True
+
+
+def post_worker_init(worker):  # noqa: ANN001, ANN201 - gunicorn's hook
+    """The job queue's consumer (mail, WebSub pings, mailings) inside the web
+    workers, unless BLOG_QUEUE_CONSUMER=external says a `flask --app blog
+    worker` process runs it: every worker offers, and the one that holds
+    instance/queue.lock consumes, so one host runs one consumer, and another
+    worker takes over within seconds when it is recycled or killed."""
+    from blog.jobs.consumer import start_embedded_consumer
+
+    start_embedded_consumer(worker.wsgi)

@@ -26,6 +26,7 @@ from blog import (
 )
 from blog.config import load_config
 from blog.database import configure_engine
+from blog.jobs import setup as jobs_setup
 from blog.extensions import cache as flask_cache
 from blog.extensions import csrf, db, limiter, login_manager
 from blog.models.base import include_in_migrations, render_migration_item
@@ -64,6 +65,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
+    jobs_setup.init_app(app)
     # Last: the middleware reads the views' cache rules, and memo keys the
     # templates and filters.
     cache.init_app(app)

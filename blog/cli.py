@@ -59,9 +59,11 @@ def schema_is_current() -> bool:
 
 
 def init_app(app: Flask) -> None:
+    from blog.jobs.commands import worker_command
     from blog.moving.commands import moving_commands
 
     for command in (
+        worker_command,
         create_user_command,
         set_role_command,
         import_markdown_command,

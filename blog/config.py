@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 
-from blog import ratelimit
-from blog.background import BACKGROUND_THREADS
+from blog import config_mail, ratelimit
 from blog.colors import DEFAULT_ACCENT, AccentColourError, accent_from
+from blog.config_mail import MailAndQueueSettings, mail_setting_problems
 
 
-class DefaultConfig:
+class DefaultConfig(MailAndQueueSettings):
     """Every setting the blog reads, with its default. Override in
     instance/config.py or with a BLOG_-prefixed environment variable."""
 
@@ -105,13 +105,6 @@ class DefaultConfig:
     HTTPS = False
     # One log line per request (method, path, status, duration, request id).
     REQUEST_LOG = True
-    # Outgoing mail server; empty = mail is written to the log instead.
-    MAIL_SERVER = ""
-    MAIL_PORT = 25
-    MAIL_USERNAME = ""
-    MAIL_PASSWORD = ""  # noqa: S105 - empty default, never a real secret
-    MAIL_USE_TLS = False
-    MAIL_SENDER = "blog@localhost"
 
     # Library settings that follow from the blog's rules.
     SQLALCHEMY_TRACK_MODIFICATIONS = False
@@ -130,8 +123,8 @@ BOOLEAN_SETTINGS = (
     "REGISTRATION_OPEN",
     "HTTPS",
     "REQUEST_LOG",
-    "MAIL_USE_TLS",
     "TESTING",
+    *config_mail.BOOLEAN_MAIL_SETTINGS,
 )
 INTEGER_SETTINGS = (
     "ARTICLES_PER_PAGE",
@@ -149,8 +142,8 @@ INTEGER_SETTINGS = (
     "CACHE_MAX_MIB",
     "SQLITE_MMAP_MIB",
     "THREADS",
-    "MAIL_PORT",
     "PROXY_COUNT",
+    *config_mail.INTEGER_MAIL_SETTINGS,
 )
 STRING_SETTINGS = (
     "LANGUAGE",
@@ -165,6 +158,7 @@ STRING_SETTINGS = (
     "COMMENT_RATE_LIMIT",
     "WEBSUB_HUB",
     "THEME_FOLDER",
+    *config_mail.STRING_MAIL_SETTINGS,
 )
 MODERATION_POLICIES = ("first", "all", "none")
 # Languages blog/translations/ translates completely, in their own words.
@@ -188,8 +182,8 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
 
 
 def normalise_config(app: Flask) -> None:
-    """Coerce types that from_prefixed_env parsed as JSON, check values, and
-    derive the SQLAlchemy and cookie settings from the blog's own."""
+    """Coerce types that from_prefixed_env parsed as JSON, check values, derive
+    the SQLAlchemy and cookie settings."""
     config = app.config
     for key in BOOLEAN_SETTINGS:
         config[key] = to_bool(config.get(key, False))
@@ -205,6 +199,8 @@ def normalise_config(app: Flask) -> None:
     for key, allowed in choices.items():
         if config[key] not in allowed:
             raise ConfigError(f"BLOG_{key} must be one of {', '.join(allowed)}")
+    if problems := mail_setting_problems(config):
+        raise ConfigError(problems[0])
     try:
         ZoneInfo(config["TIMEZONE"])
     except (ZoneInfoNotFoundError, ValueError) as error:
@@ -223,7 +219,7 @@ def normalise_config(app: Flask) -> None:
 
 
 def to_bool(value: object) -> bool:
-    """Read a boolean the way an operator writes one in an environment variable."""
+    """A boolean the way an operator writes one in an environment variable."""
     if isinstance(value, str):
         return value.strip().lower() in {"1", "true", "yes", "on"}
     return bool(value)
@@ -244,11 +240,11 @@ def configure_database(app: Flask) -> None:
     else:
         connect_args.setdefault("connect_timeout", config["DATABASE_CONNECT_TIMEOUT"])
         options.setdefault("pool_pre_ping", True)
-        # Each request thread holds one connection; the background threads
-        # (mail, WebSub pings) may hold the overflow. Per worker process, so
+        # Each request thread holds one connection; an embedded queue
+        # consumer's threads may hold the overflow. Per worker process, so
         # workers x (THREADS + 2) stays far below PostgreSQL's 100.
         options.setdefault("pool_size", config["THREADS"])
-        options.setdefault("max_overflow", BACKGROUND_THREADS)
+        options.setdefault("max_overflow", config["QUEUE_THREADS"])
     config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 

@@ -1,77 +1,86 @@
-"""Outgoing mail: SMTP when BLOG_MAIL_SERVER is set, else the log."""
+"""Outgoing mail. `send_mail()` enqueues a job in the caller's transaction;
+the job hands the message to BLOG_MAIL_SERVER over SMTP (or, with none set,
+writes it to the log). Every message is multipart/alternative: the text the
+caller wrote, and the same as HTML when the caller gave none.
+
+SMTP's answer decides what happens next: 2xx sent; 4xx, a refused
+connection or a timeout are temporary (the job is retried with backoff);
+5xx is permanent (recorded; a refused subscriber is marked bounced).
+"""
 
 from __future__ import annotations
 
-import logging
-import smtplib
-from dataclasses import dataclass
-from email.message import EmailMessage
+import base64
+import uuid
 from typing import Any
 
-from flask import current_app
-
-from blog.background import run_in_background
-
-log = logging.getLogger(__name__)
-
-SMTP_TIMEOUT_SECONDS = 10
-
-
-@dataclass(frozen=True)
-class Mail:
-    to: str
-    subject: str
-    body: str
-
-
-def send_mail(to: str, subject: str, body: str) -> None:
-    """Send one plain-text message, in the background. A failure is logged,
-    never raised: no page should fail because a mail server is down."""
-    mail = Mail(to=to, subject=subject, body=body)
-    config = current_app.config
-    outbox = current_app.extensions.get("blog.outbox")
-    if outbox is not None:  # tests capture mail here
-        outbox.append(mail)
-    elif not config["MAIL_SERVER"]:
-        log.info("mail (no BLOG_MAIL_SERVER set) to %s: %s\n%s", to, subject, body)
-    else:
-        # Off the request: a slow mail server must not hold a page, nor the
-        # database lock a writing request may hold.
-        settings = {key: config[key] for key in SMTP_SETTINGS}
-        run_in_background(deliver, mail, settings)
-
-
-SMTP_SETTINGS = (
-    "MAIL_SERVER",
-    "MAIL_PORT",
-    "MAIL_USERNAME",
-    "MAIL_PASSWORD",
-    "MAIL_USE_TLS",
-    "MAIL_SENDER",
+from blog.jobs import (
+    PermanentFailure,
+    RunningJob,
+    TemporaryFailure,
+    enqueue,
+    job_handler,
 )
+from blog.postman import InlineImage, Mail, MailDeferred, MailRefused, Postman
+
+__all__ = ["InlineImage", "Mail", "send_mail"]
 
 
-def deliver(mail: Mail, config: dict[str, Any]) -> bool:
-    """Send one message over SMTP; True when the server took it."""
+def send_mail(
+    to: str,
+    subject: str,
+    body: str,
+    *,
+    html: str = "",
+    headers: tuple[tuple[str, str], ...] = (),
+    key: str | None = None,
+    subscriber_id: int | None = None,
+    images: tuple[InlineImage, ...] = (),
+) -> bool:
+    """Queue one message, in the caller's write transaction if there is one.
+    `key` makes a second call for the same message a no-op (False);
+    `subscriber_id` is marked bounced if the server refuses the address."""
+    payload = {
+        "to": to,
+        "subject": " ".join(subject.split()),  # a header holds no line break
+        "body": body,
+        "html": html,
+        "headers": [list(pair) for pair in headers],
+        "subscriber_id": subscriber_id,
+        "images": [
+            [image.cid, base64.b64encode(image.data).decode(), image.content_type]
+            for image in images
+        ],
+    }
+    return enqueue("mail", key or f"mail:{uuid.uuid4()}", payload)
+
+
+def mail_from_payload(payload: dict[str, Any]) -> Mail:
+    return Mail(
+        to=str(payload["to"]),
+        subject=str(payload["subject"]),
+        body=str(payload["body"]),
+        html=str(payload.get("html") or ""),
+        headers=tuple((str(name), str(value)) for name, value in payload["headers"]),
+        images=tuple(
+            InlineImage(cid=cid, data=base64.b64decode(data), content_type=kind)
+            for cid, data, kind in payload.get("images") or ()
+        ),
+    )
+
+
+@job_handler("mail")
+def deliver_job(job: RunningJob) -> None:
+    mail = mail_from_payload(job.payload)
     try:
-        send_over_smtp(mail, config)
-    except (OSError, smtplib.SMTPException):
-        log.exception("could not send mail to %s: %s", mail.to, mail.subject)
-        return False
-    return True
+        with Postman() as postman:
+            postman.send(mail)
+    except MailDeferred as error:
+        raise TemporaryFailure(str(error)) from error
+    except MailRefused as error:
+        subscriber_id = job.payload.get("subscriber_id")
+        if error.bounce and isinstance(subscriber_id, int):
+            from blog.subscriptions.services import mark_bounced
 
-
-def send_over_smtp(mail: Mail, config: dict[str, Any]) -> None:
-    message = EmailMessage()
-    message["From"] = config["MAIL_SENDER"]
-    message["To"] = mail.to
-    message["Subject"] = mail.subject
-    message.set_content(mail.body)
-    with smtplib.SMTP(
-        config["MAIL_SERVER"], config["MAIL_PORT"], timeout=SMTP_TIMEOUT_SECONDS
-    ) as smtp:
-        if config["MAIL_USE_TLS"]:
-            smtp.starttls()
-        if config["MAIL_USERNAME"]:
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(message)
+            mark_bounced(subscriber_id, str(error))
+        raise PermanentFailure(str(error)) from error

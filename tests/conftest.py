@@ -112,6 +112,9 @@ def test_settings(database_url: str) -> dict[str, object]:
         "WTF_CSRF_ENABLED": False,
         "SITE_NAME": "Test Blog",
         "SITE_URL": "http://blog.test",
+        # Jobs run in the test's process right after their commit; tests of
+        # the queue itself set "huey" and run a consumer.
+        "QUEUE_MODE": "immediate",
     }
 
 
@@ -260,3 +263,20 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     frozen = Clock(datetime.now(UTC).replace(microsecond=0))
     monkeypatch.setattr(base, "clock", lambda: frozen.now)
     return frozen
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 (tests/smtp_server.py)."""
+    from tests.smtp_server import SMTPServer
+
+    server = SMTPServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_app(app_factory, smtp_server):
+    """An app that sends its mail to the test SMTP server, as fast as it can."""
+    return app_factory(**smtp_server.settings(), MAIL_RATE=1000)

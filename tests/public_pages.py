@@ -19,11 +19,17 @@ from blog.models import (
     ArticleKind,
     AuthorProfile,
     Autosave,
+    Delivery,
     ImportedItem,
+    Job,
     LegacyAddress,
     LegacyTarget,
+    Mailing,
+    MailingKind,
     MenuItem,
     SiteSettings,
+    Subscriber,
+    SubscriberState,
     Upload,
     User,
     UserSession,
@@ -40,6 +46,18 @@ from tests.factories import (
 SEARCH_WORD = "Lighthouse"
 # What a public page may read from its query string, by endpoint.
 QUERY_STRINGS = {"articles.search": f"q={SEARCH_WORD}"}
+
+
+def add_followers(article: Article) -> None:
+    """An e-mail follower who got the article, and the job that mailed it."""
+    follower = Subscriber(email="follower@example.org", state=SubscriberState.CONFIRMED)
+    mailing = Mailing(
+        key=f"article:{article.id}", kind=MailingKind.ARTICLE, article_id=article.id
+    )
+    db.session.add_all([follower, mailing])
+    db.session.flush()
+    db.session.add(Delivery(mailing_id=mailing.id, subscriber_id=follower.id))
+    db.session.add(Job(kind="mailing", key="mailing:1", payload={"mailing_id": 1}))
 
 
 def add_small_site(app: Flask) -> Flask:
@@ -85,6 +103,7 @@ def add_small_site(app: Flask) -> Flask:
                 local_id=article.id,
             )
         )
+        add_followers(article)
         about = make_article(
             title="About the keepers",
             slug="about",

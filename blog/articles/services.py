@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from blog.articles.links import check_page_slug
 from blog.articles.signals import public_article_changed
-from blog.database import after_commit, write_transaction
+from blog.database import write_transaction
 from blog.errors import Conflict, InvalidInput
 from blog.extensions import db
 from blog.models import (
@@ -29,6 +29,7 @@ from blog.models import (
 from blog.models.article import SLUG_MAX, TITLE_MAX
 from blog.models.taxonomy import NAME_MAX
 from blog.models.upload import ALT_MAX
+from blog.newsletter.schedule import forget_unsent_mailing, plan_article_mailing
 from blog.rendering import (
     plain_text_of,
     render_article,
@@ -57,6 +58,9 @@ class ArticleFields:
     kind: ArticleKind = ArticleKind.ARTICLE
     # When the content last changed; None means now (an import keeps its date).
     updated_at: datetime | None = None
+    # Mail it to per-post subscribers when it becomes public (True), no
+    # longer (False), or leave that as it is (None: importers, autosave).
+    mail_subscribers: bool | None = None
 
 
 def save_article(
@@ -80,21 +84,24 @@ def save_article(
                 keep_revision(article, editor)
             apply_fields(article, fields, rendered)
             db.session.add(article)
+            db.session.flush()
+            if fields.mail_subscribers is not None:
+                plan_article_mailing(article, fields.mail_subscribers)
+            if was_public or article.is_published():
+                # A draft's feeds are nobody's business yet.
+                announce(article)
     except IntegrityError as error:
         taken = fields.slug or (article.slug if article is not None else "")
         raise Conflict(
             _("The slug %(slug)s is taken by another article.", slug=repr(taken))
         ) from error
-    if was_public or article.is_published():
-        # A draft's feeds are nobody's business yet.
-        announce_after_commit(article)
     return article
 
 
-def announce_after_commit(article: Article) -> None:
-    """Tell listeners (WebSub) once the change is committed: an import's
-    outer transaction may still roll it back."""
-    after_commit(lambda: public_article_changed.send(article))
+def announce(article: Article) -> None:
+    """Tell listeners (WebSub) inside the write transaction: what they queue
+    commits with the change, or rolls back with it."""
+    public_article_changed.send(article)
 
 
 @dataclass(frozen=True)
@@ -207,14 +214,15 @@ def unpublish_article(*, article: Article) -> Article:
         article.status = ArticleStatus.DRAFT
         article.published_at = None
         article.updated_at = utcnow()
-    if was_public:
-        announce_after_commit(article)
+        if was_public:
+            announce(article)
     return article
 
 
 def delete_article(*, article: Article) -> None:
     """Delete the article with its comments, revisions and old URLs."""
     with write_transaction():
+        forget_unsent_mailing(article.id)
         db.session.delete(article)
 
 

@@ -6,25 +6,50 @@ from typing import TypeGuard
 
 from flask_babel import gettext as _
 
+from blog.extensions import db
 from blog.http import absolute_url
+from blog.jobs import RunningJob, enqueue, job_handler
 from blog.mail import send_mail
-from blog.models import Comment, User
+from blog.models import Comment, CommentStatus, User
 from blog.site_settings import current_site
 
 QUOTE_MAX = 1000
 
 
+def queue_notifications(comment: Comment) -> None:
+    """In the write transaction that makes a comment visible: a job that
+    mails whoever asked to hear about it. Nothing is read here, so the write
+    lock is held no longer; the job decides who gets mail."""
+    enqueue(
+        "comment-notifications",
+        f"comment-notifications:{comment.id}",
+        {"comment_id": comment.id},
+    )
+
+
+@job_handler("comment-notifications")
+def notify_job(job: RunningJob) -> None:
+    comment = db.session.get(Comment, job.payload["comment_id"])
+    if comment is not None and comment.status is CommentStatus.VISIBLE:
+        notify_new_comment(comment)
+
+
 def notify_new_comment(comment: Comment) -> None:
     """Tell the parent comment's author about a reply and the article's author
-    about a comment, when they opted in; never the commenter, nobody twice.
-    Called once a comment becomes visible, after it is committed."""
+    about a comment, when they opted in; never the commenter, nobody twice
+    (each mail's key is the comment and the recipient)."""
     sent_to: set[int] = set()
     parent_author = comment.parent.author if comment.parent else None
     for recipient, is_reply in ((parent_author, True), (comment.article.author, False)):
         if not wants_mail(recipient, comment) or recipient.id in sent_to:
             continue
         sent_to.add(recipient.id)
-        send_mail(recipient.email, subject(comment, is_reply), body(comment, is_reply))
+        send_mail(
+            recipient.email,
+            subject(comment, is_reply),
+            body(comment, is_reply),
+            key=f"comment:{comment.id}:to:{recipient.id}",
+        )
 
 
 def wants_mail(user: User | None, comment: Comment) -> TypeGuard[User]:

@@ -16,7 +16,7 @@ from datetime import timedelta
 from flask_babel import gettext as _
 
 from blog.cache.version import bump_once
-from blog.comments.notifications import notify_new_comment
+from blog.comments.notifications import queue_notifications
 from blog.comments.policy import initial_status, trust_authors_of
 from blog.database import write_transaction
 from blog.errors import Conflict, InvalidInput, PermissionDenied
@@ -98,10 +98,10 @@ def post_comment(
         db.session.add(comment)
         db.session.flush()
         count_new_comment(comment)
-        if comment.status is CommentStatus.VISIBLE and not author.has_approved_comment:
-            trust_authors_of([comment])
-    if comment.status is CommentStatus.VISIBLE:
-        notify_new_comment(comment)
+        if comment.status is CommentStatus.VISIBLE:
+            if not author.has_approved_comment:
+                trust_authors_of([comment])
+            queue_notifications(comment)
     return comment
 
 
@@ -199,8 +199,8 @@ def moderate(
         db.session.flush()
         recount_comments({comment.article_id for comment in comments})
         trust_authors_of(newly_visible)
-    for comment in newly_visible:
-        notify_new_comment(comment)
+        for comment in newly_visible:
+            queue_notifications(comment)
     return comments
 
 

@@ -4,17 +4,23 @@ pushes them to subscribers at once instead of waiting for their next poll."""
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterable
-from concurrent.futures import Future
-from urllib.error import URLError
+from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode, urlsplit
 from urllib.request import Request, urlopen
 
 from flask import current_app
 
-from blog.background import run_in_background
 from blog.feeds.links import FEED_FILES
 from blog.http import absolute_url
+from blog.jobs import (
+    PermanentFailure,
+    RunningJob,
+    TemporaryFailure,
+    enqueue,
+    job_handler,
+)
 from blog.models import Article
 
 log = logging.getLogger(__name__)
@@ -23,34 +29,45 @@ PING_TIMEOUT_SECONDS = 5
 
 
 def ping_websub(urls: Iterable[str]) -> bool:
-    """Send the hub a publish notification for these feed URLs. True when the
-    hub accepted it; False when no hub is set or the ping failed, which is
-    logged and never raised: publishing must not depend on the hub.
-    Call it after the commit, so the hub fetches the new feeds."""
+    """Send the hub a publish notification for these feed URLs now. True when
+    the hub accepted it; False when no hub is set or the ping failed (logged)."""
     hub = str(current_app.config.get("WEBSUB_HUB") or "")
-    return ping_hub(hub, list(dict.fromkeys(urls)))
+    try:
+        publish_to_hub(hub, list(dict.fromkeys(urls)))
+    except (TemporaryFailure, PermanentFailure) as error:
+        log.warning("WebSub ping to %s failed: %s", hub, error)
+        return False
+    return bool(hub)
 
 
-def ping_hub(hub: str, topics: list[str]) -> bool:
-    """The ping itself; needs no app, so it can run in the background."""
+def publish_to_hub(hub: str, topics: list[str]) -> None:
+    """The ping itself. Raises TemporaryFailure (the hub is down, or answered
+    5xx or 429) or PermanentFailure (any other refusal)."""
     if not hub or not topics:
-        return False
+        return
     if urlsplit(hub).scheme not in ("http", "https"):
-        log.warning("WebSub hub %r is not an http(s) URL; not pinging", hub)
-        return False
+        raise PermanentFailure(f"WebSub hub {hub!r} is not an http(s) URL")
     # Hubs (websub.rocks, Superfeedr, Google's) take hub.url once per topic.
     body = urlencode([("hub.mode", "publish")] + [("hub.url", url) for url in topics])
     request = Request(hub, data=body.encode(), method="POST")  # noqa: S310 - http(s) checked above
     request.add_header("Content-Type", "application/x-www-form-urlencoded")
     try:
         with urlopen(request, timeout=PING_TIMEOUT_SECONDS) as response:  # nosec B310 # noqa: S310
-            accepted = 200 <= response.status < 300
+            status = response.status
+    except HTTPError as error:
+        status = error.code
     except (URLError, OSError, ValueError) as error:
-        log.warning("WebSub ping to %s failed: %s", hub, error)
-        return False
-    if not accepted:
-        log.warning("WebSub hub %s answered %s", hub, response.status)
-    return accepted
+        raise TemporaryFailure(f"{type(error).__name__}: {error}") from error
+    if 200 <= status < 300:
+        return
+    if status >= 500 or status == 429:
+        raise TemporaryFailure(f"the hub answered {status}")
+    raise PermanentFailure(f"the hub answered {status}")
+
+
+@job_handler("websub")
+def ping_job(job: RunningJob) -> None:
+    publish_to_hub(str(job.payload["hub"]), [str(url) for url in job.payload["topics"]])
 
 
 def feed_urls_for(article: Article) -> list[str]:
@@ -70,16 +87,17 @@ def feed_urls_for(article: Article) -> list[str]:
     return urls
 
 
-def announce(article: Article) -> Future[bool] | None:
-    """Ping the hub, in the background, about every feed this article is in;
-    None when there is no hub (or no URL can be built here: logged). Never
-    raises, and never holds up the request that changed the article."""
+def announce(article: Article) -> bool:
+    """Queue a ping to the hub about every feed this article is in, in the
+    article's write transaction (the ping survives a worker killed after the
+    commit); False when there is no hub, or no URL can be built here."""
     hub = str(current_app.config.get("WEBSUB_HUB") or "")
     if not hub:
-        return None
+        return False
     try:
         urls = feed_urls_for(article)
     except RuntimeError as error:
         log.warning("WebSub: cannot build feed URLs here: %s", error)
-        return None
-    return run_in_background(ping_hub, hub, list(dict.fromkeys(urls)))
+        return False
+    payload = {"hub": hub, "topics": list(dict.fromkeys(urls))}
+    return enqueue("websub", f"websub:{uuid.uuid4()}", payload)

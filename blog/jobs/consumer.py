@@ -1,0 +1,99 @@
+"""Who runs the jobs: `flask --app blog worker`, or a consumer inside the web
+process when no separate worker is configured (BLOG_QUEUE_CONSUMER=embedded).
+
+The embedded consumer runs in `flask run`, and in gunicorn's workers through
+gunicorn.conf.py. Only one per host runs at a time: each web worker tries to
+take a lock on instance/queue.lock, and the one holding it consumes; when it
+exits (recycled, killed) the lock is free and another takes over.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import threading
+import time
+from pathlib import Path
+
+from flask import Flask
+from huey.consumer import Consumer
+
+from blog.jobs.queue import job_context, queue, sweep_and_wake
+
+log = logging.getLogger(__name__)
+
+LOCK_FILE = "queue.lock"
+LOCK_RETRY_SECONDS = 5
+# A wake-up is picked up within this long when the queue was idle (SQLite
+# storage polls; Redis blocks and answers at once).
+MAX_POLL_SECONDS = 1.0
+
+
+class ThreadConsumer(Consumer):  # type: ignore[misc]
+    """huey's consumer without signal handlers, which only the main thread
+    may set: the web server owns the signals of its process."""
+
+    def _set_signal_handlers(self) -> None:
+        pass
+
+
+def make_consumer(app: Flask, consumer_class: type[Consumer] = Consumer) -> Consumer:
+    return consumer_class(
+        queue,
+        workers=app.config["QUEUE_THREADS"],
+        worker_type="thread",
+        periodic=True,
+        max_delay=MAX_POLL_SECONDS,
+    )
+
+
+def recover(app: Flask) -> None:
+    """What a consumer does first: take back the jobs of dead consumers on
+    this host, and run what fell due while nobody was consuming."""
+    from blog.jobs.runner import take_back_from_dead_consumers
+
+    with job_context(app):
+        taken = take_back_from_dead_consumers()
+    if taken:
+        log.info("took back %d job(s) from a consumer that died", taken)
+    sweep_and_wake()
+
+
+def run_worker(app: Flask) -> None:
+    """The `worker` command: consume until SIGINT/SIGTERM."""
+    consumer = make_consumer(app)
+    recover(app)
+    consumer.run()
+
+
+def start_embedded_consumer(app: Flask) -> threading.Thread | None:
+    """Start the in-process consumer when the settings ask for one."""
+    if app.config["QUEUE_CONSUMER"] != "embedded" or app.config["QUEUE_MODE"] != "huey":
+        return None
+    thread = threading.Thread(
+        target=consume_while_holding_lock,
+        args=(app,),
+        name="blog-queue-consumer",
+        daemon=True,
+    )
+    thread.start()
+    return thread
+
+
+def consume_while_holding_lock(app: Flask) -> None:
+    path = Path(app.instance_path) / LOCK_FILE
+    with open(path, "a") as lock_file:  # kept open: the lock lives with it
+        while True:
+            try:
+                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                time.sleep(LOCK_RETRY_SECONDS)
+                continue
+            log.info("this process runs the job queue's consumer")
+            consumer = make_consumer(app, ThreadConsumer)
+            try:
+                recover(app)
+            except Exception:
+                log.exception("the queue's first sweep failed; the next one retries")
+            consumer.start()
+            threading.Event().wait()  # hold the lock until the process exits

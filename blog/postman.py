@@ -1,0 +1,290 @@
+"""Handing mail to the SMTP server: one connection for a run of messages,
+paced to BLOG_MAIL_RATE, DKIM-signed when configured, and each SMTP answer
+read as sent, deferred (4xx, down: try later) or refused (5xx: never)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import smtplib
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+from blog.mail_html import html_from_text
+
+log = logging.getLogger(__name__)
+
+SMTP_TIMEOUT_SECONDS = 10
+LEADING_DOT = re.compile(rb"^\.", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class InlineImage:
+    """An image the HTML shows by cid:, sent inside the mail."""
+
+    cid: str
+    data: bytes
+    content_type: str
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: str
+    subject: str
+    # The plain-text part; `html` the other alternative ("" = made from it).
+    body: str
+    html: str = ""
+    # Extra headers: List-Id, List-Unsubscribe, ...
+    headers: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    images: tuple[InlineImage, ...] = field(default_factory=tuple)
+
+
+class MailDeferred(Exception):
+    """The server could not take it now (4xx, down, timed out): try later.
+    `recipient`: it deferred this address only (a 4xx to RCPT TO)."""
+
+    def __init__(self, reason: str, *, recipient: bool = False) -> None:
+        super().__init__(reason)
+        self.recipient = recipient
+
+
+class MailRefused(Exception):
+    """The server refused it for good (5xx). `bounce`: it refused this
+    recipient, rather than our sender or the message."""
+
+    def __init__(self, reason: str, *, bounce: bool) -> None:
+        super().__init__(reason)
+        self.bounce = bounce
+
+
+class Pacer:
+    """At most BLOG_MAIL_RATE mails a second from this process, however many
+    threads send: each takes the next free slot and sleeps until it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.next_slot = 0.0
+
+    def wait_turn(self, rate: float) -> None:
+        with self.lock:
+            now = time.monotonic()
+            slot = max(now, self.next_slot)
+            self.next_slot = slot + 1 / rate
+        if slot > now:
+            time.sleep(slot - now)
+
+
+pacer = Pacer()
+
+
+class Postman:
+    """One SMTP connection for a run of messages (a mailing sends thousands
+    through one), opened on the first message. Without BLOG_MAIL_SERVER the
+    messages go to the log, or to the tests' outbox."""
+
+    def __init__(self) -> None:
+        self.config = current_app.config
+        self.outbox: list[Mail] | None = current_app.extensions.get("blog.outbox")
+        self.smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> Postman:
+        return self
+
+    def __exit__(
+        self,
+        _type: type[BaseException] | None,
+        _error: BaseException | None,
+        _traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                self.smtp.close()
+            self.smtp = None
+
+    def send(self, mail: Mail, checkpoint: Callable[[], None] = lambda: None) -> None:
+        """Hand over one message; raises MailDeferred or MailRefused.
+
+        `checkpoint` runs when the whole message is on the wire and only the
+        final "." is left to send: the caller records it sent there. A kill
+        before the "." leaves the server nothing (the recipient is retried);
+        after it, the record is already made (nobody gets it twice). If the
+        server then refuses, the caller undoes its record (CheckpointUndone)."""
+        if not self.config["MAIL_SERVER"]:
+            checkpoint()
+            if self.outbox is not None:
+                self.outbox.append(mail)
+            else:
+                log.info("mail (no BLOG_MAIL_SERVER) to %s: %s", mail.to, mail.subject)
+                log.info("%s", mail.body)
+            return
+        pacer.wait_turn(self.config["MAIL_RATE"])
+        message = signed(build_message(mail, self.config), self.config)
+        try:
+            self.hand_over(mail.to, message, checkpoint)
+        except smtplib.SMTPRecipientsRefused as error:
+            code, answer = next(iter(error.recipients.values()))
+            raise refusal(code, answer, recipient=True) from error
+        except smtplib.SMTPSenderRefused as error:
+            raise refusal(error.smtp_code, error.smtp_error, recipient=False) from error
+        except smtplib.SMTPResponseException as error:
+            self.close()
+            # One recipient a message: a 5xx at DATA is about this address.
+            # A 4xx there may be the server's state: the whole run waits.
+            recipient = error.smtp_code >= 500
+            raise refusal(
+                error.smtp_code, error.smtp_error, recipient=recipient
+            ) from error
+        except (OSError, smtplib.SMTPException) as error:
+            self.close()
+            raise MailDeferred(f"{type(error).__name__}: {error}") from error
+
+    def hand_over(
+        self, to: str, message: bytes, checkpoint: Callable[[], None]
+    ) -> None:
+        reused = self.smtp is not None
+        try:
+            transmit(
+                self.connection(), self.config["MAIL_SENDER"], to, message, checkpoint
+            )
+        except smtplib.SMTPServerDisconnected as error:
+            if not reused or getattr(error, "after_checkpoint", False):
+                raise
+            # The server closed an idle connection between two messages.
+            self.close()
+            transmit(
+                self.connection(), self.config["MAIL_SENDER"], to, message, checkpoint
+            )
+
+    def connection(self) -> smtplib.SMTP:
+        if self.smtp is None:
+            config = self.config
+            smtp = smtplib.SMTP(
+                config["MAIL_SERVER"], config["MAIL_PORT"], timeout=SMTP_TIMEOUT_SECONDS
+            )
+            if config["MAIL_USE_TLS"]:
+                smtp.starttls()
+            if config["MAIL_USERNAME"]:
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            self.smtp = smtp
+        return self.smtp
+
+
+def transmit(
+    smtp: smtplib.SMTP,
+    sender: str,
+    to: str,
+    message: bytes,
+    checkpoint: Callable[[], None],
+) -> None:
+    """smtplib's sendmail() in its steps, to run `checkpoint` just before the
+    final "." (smtplib has no hook there). Raises smtplib's own errors."""
+    smtp.ehlo_or_helo_if_needed()
+    code, answer = smtp.mail(sender)
+    if code != 250:
+        smtp.rset()
+        raise smtplib.SMTPSenderRefused(code, answer, sender)
+    code, answer = smtp.rcpt(to)
+    if code not in (250, 251):
+        smtp.rset()
+        raise smtplib.SMTPRecipientsRefused({to: (code, answer)})
+    code, answer = smtp.docmd("DATA")
+    if code != 354:
+        smtp.rset()
+        raise smtplib.SMTPDataError(code, answer)
+    stuffed = LEADING_DOT.sub(b"..", message)
+    smtp.send(stuffed if stuffed.endswith(b"\r\n") else stuffed + b"\r\n")
+    checkpoint()
+    try:
+        smtp.send(b".\r\n")
+        code, answer = smtp.getreply()
+    except smtplib.SMTPServerDisconnected as error:
+        error.after_checkpoint = True  # type: ignore[attr-defined]
+        raise
+    if code != 250:
+        raise smtplib.SMTPDataError(code, answer)
+
+
+def refusal(code: int, answer: bytes | str, *, recipient: bool) -> Exception:
+    text = answer.decode(errors="replace") if isinstance(answer, bytes) else answer
+    reason = f"{code} {text}".strip()
+    if 500 <= code < 600:
+        return MailRefused(reason, bounce=recipient)
+    return MailDeferred(reason, recipient=recipient)
+
+
+def build_message(mail: Mail, config: dict[str, Any]) -> bytes:
+    message = EmailMessage()
+    message["From"] = config["MAIL_SENDER"]
+    message["To"] = mail.to
+    message["Subject"] = mail.subject
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = make_msgid(domain=site_domain(config))
+    message["Auto-Submitted"] = "auto-generated"
+    for name, value in mail.headers:
+        message[name] = value
+    message.set_content(mail.body)
+    message.add_alternative(mail.html or html_from_text(mail.body), subtype="html")
+    if mail.images:
+        html_part = message.get_body(preferencelist=("html",))
+        assert isinstance(html_part, EmailMessage)  # noqa: S101 - added just above
+        for image in mail.images:
+            maintype, _, subtype = image.content_type.partition("/")
+            html_part.add_related(
+                image.data,
+                maintype,
+                subtype,
+                cid=f"<{image.cid}>",
+                disposition="inline",
+            )
+    return message.as_bytes(policy=SMTP_POLICY)
+
+
+def site_domain(config: dict[str, Any]) -> str:
+    return urlsplit(config["SITE_URL"]).hostname or "localhost"
+
+
+def signed(message: bytes, config: dict[str, Any]) -> bytes:
+    """DKIM-signed when BLOG_DKIM_DOMAIN, _SELECTOR and _PRIVATE_KEY_PATH are set."""
+    settings = (
+        config["DKIM_DOMAIN"],
+        config["DKIM_SELECTOR"],
+        config["DKIM_PRIVATE_KEY_PATH"],
+    )
+    if not all(settings):
+        return message
+    import dkim
+
+    domain, selector, key_path = settings
+    signature = dkim.sign(
+        message,
+        selector.encode(),
+        domain.encode(),
+        Path(key_path).read_bytes(),
+        include_headers=[
+            b"From",
+            b"To",
+            b"Subject",
+            b"Date",
+            b"Message-ID",
+            b"List-Id",
+            b"List-Unsubscribe",
+            b"List-Unsubscribe-Post",
+        ],
+    )
+    return bytes(signature) + message
