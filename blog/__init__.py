@@ -26,9 +26,9 @@ from blog import (
 )
 from blog.config import load_config
 from blog.database import configure_engine
-from blog.jobs import setup as jobs_setup
 from blog.extensions import cache as flask_cache
 from blog.extensions import csrf, db, limiter, login_manager
+from blog.jobs import setup as jobs_setup
 from blog.models.base import include_in_migrations, render_migration_item
 
 
