@@ -140,7 +140,16 @@ def register_blueprints(app: Flask) -> None:
     from blog.feeds import bp as feeds_bp
     from blog.site import bp as site_bp
     from blog.studio import bp as studio_bp
+    from blog.subscriptions import bp as subscriptions_bp
 
-    blueprints = (articles_bp, auth_bp, comments_bp, feeds_bp, site_bp, studio_bp)
+    blueprints = (
+        articles_bp,
+        auth_bp,
+        comments_bp,
+        feeds_bp,
+        site_bp,
+        studio_bp,
+        subscriptions_bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -37,6 +37,7 @@ from blog.ratelimit import (
     address_has_logged_in_to_submitted_account,
 )
 from blog.site_settings import current_site
+from blog.subscriptions.account import account_panel
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 exempt_blueprint(bp, "forms with a CSRF token, and a reader's own account")
@@ -175,6 +176,7 @@ def account_page(**forms: object) -> str:
         current_session=sessions.current_session_digest(),
         describe_browser=sessions.describe_browser,
         logout_others_form=ButtonForm(formdata=None),
+        **account_panel(current_user),
         **forms,
     )
 

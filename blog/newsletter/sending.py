@@ -99,7 +99,7 @@ def send_pending(mailing_id: int, template: MailTemplate, job: RunningJob) -> No
                     sent_any = True
                 elif outcome == "deferred":
                     deferred.append(subscriber.email)
-                elif outcome is not None:  # the server or our sender: stop here
+                elif outcome != "bounced":  # the server or our sender: stop here
                     raise TemporaryFailure(outcome, made_progress=sent_any)
     if deferred:
         raise TemporaryFailure(

@@ -1,0 +1,3 @@
+from blog.subscriptions.routes import bp
+
+__all__ = ["bp"]
