@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import re
 import smtplib
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -177,6 +178,10 @@ class Postman:
             smtp = smtplib.SMTP(
                 config["MAIL_SERVER"], config["MAIL_PORT"], timeout=SMTP_TIMEOUT_SECONDS
             )
+            # transmit() writes the message and its final "." apart: with
+            # Nagle's algorithm the "." waits for the server's delayed ACK,
+            # 40 ms a message (17 mails a second, measured).
+            smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if config["MAIL_USE_TLS"]:
                 smtp.starttls()
             if config["MAIL_USERNAME"]:

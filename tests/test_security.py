@@ -113,11 +113,20 @@ def url_arguments(app) -> dict[str, object]:
         }
 
 
+# POST routes that take no CSRF token on purpose, each proved in its tests
+# (tests/test_subscriptions_links.py): RFC 8058's one-click unsubscribe, which
+# mail clients post with no session; the subscribe form, which sits on cached
+# pages that set no cookie and acts on no session (double opt-in guards it).
+CSRF_EXEMPT = {"subscriptions.subscribe", "subscriptions.unsubscribe"}
+
+
 def post_routes(app) -> list:
     return [
         rule
         for rule in app.url_map.iter_rules()
-        if "POST" in rule.methods and rule.endpoint != "static"
+        if "POST" in rule.methods
+        and rule.endpoint != "static"
+        and rule.endpoint not in CSRF_EXEMPT
     ]
 
 

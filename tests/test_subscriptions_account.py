@@ -5,12 +5,14 @@ and the page never shows a subscription the account did not start."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from lxml import html
 
 from blog.models import Frequency, Role, SubscriberState
 from tests.conftest import log_in
 from tests.factories import make_user
-from tests.test_subscriptions import add_subscriber, link_in, subscriber
+from tests.test_subscriptions import add_subscriber, link_in, subscribe, subscriber
 
 ACCOUNT = "/auth/account"
 
@@ -118,3 +120,20 @@ def test_an_imported_author_s_placeholder_address_is_refused(app, outbox) -> Non
     assert "not an e-mail address we can write to" in client.get(ACCOUNT).text
     assert subscriber(app, user.email) is None
     assert outbox == []
+
+
+def test_a_request_from_the_public_form_takes_the_row_from_the_account(
+    app, client_as, outbox, clock
+) -> None:
+    """Whoever asked last is who the confirmation answers: an account that
+    registered someone else's address loses its hold when the address's
+    owner asks from the public form."""
+    client, user = client_as(Role.READER)
+    one_click(client)
+    clock.advance(timedelta(hours=1))
+
+    subscribe(app.test_client(), user.email)
+    app.test_client().get(link_in(outbox[-1], "confirm"))
+
+    assert subscriber(app, user.email).user_id is None
+    assert "You are subscribed" not in section(client.get(ACCOUNT).text).text_content()

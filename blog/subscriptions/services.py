@@ -94,8 +94,8 @@ def request_subscription(
     bounced): PENDING, and one confirmation mail. Confirmed: nothing changes
     (a stranger must not change someone's choice), and one mail with their
     manage link, as the one who asks is most likely the owner who forgot.
-    `user_id`: a logged-in reader asking from their account page, linked to
-    the row this request (re)starts."""
+    `user_id`: a logged-in reader asking from their account page; the row
+    this request (re)starts is linked to their account."""
     email = normalised_address(email)
     try:
         with write_transaction() as session:
@@ -145,8 +145,9 @@ def start_again(
         subscriber.state = SubscriberState.PENDING
         subscriber.link_secret = new_link_secret()
     subscriber.frequency = frequency
-    if user_id is not None:
-        subscriber.user_id = user_id
+    # The row belongs to the account whose request it now waits on, and to
+    # none after a request from the public form.
+    subscriber.user_id = user_id
 
 
 def confirm(subscriber: Subscriber) -> bool:
@@ -197,13 +198,13 @@ def reread(subscriber: Subscriber) -> Subscriber:
 
 
 def subscription_of(user: User) -> Subscriber | None:
-    """The subscription a reader asked for from their account page (their
-    address's row, once they asked there: a row someone else started for
-    the same address is not shown to the account, whose address is not
-    verified)."""
+    """The subscription a reader started from their account page. A row
+    someone else started for the same address is not theirs to see: the
+    account's address is not verified (request_subscription links a row to
+    the account only when the account's request (re)starts it)."""
     return db.session.scalar(
         select(Subscriber)
-        .where(Subscriber.user_id == user.id, Subscriber.email == user.email)
+        .where(Subscriber.user_id == user.id)
         .order_by(Subscriber.id.desc())
         .limit(1)
     )
