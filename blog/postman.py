@@ -181,7 +181,8 @@ class Postman:
             # transmit() writes the message and its final "." apart: with
             # Nagle's algorithm the "." waits for the server's delayed ACK,
             # 40 ms a message (17 mails a second, measured).
-            smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if smtp.sock is not None:
+                smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if config["MAIL_USE_TLS"]:
                 smtp.starttls()
             if config["MAIL_USERNAME"]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import fcntl
 import logging
 import threading
-import time
 from pathlib import Path
 
 from flask import Flask
@@ -66,34 +65,50 @@ def run_worker(app: Flask) -> None:
     consumer.run()
 
 
-def start_embedded_consumer(app: Flask) -> threading.Thread | None:
+def start_embedded_consumer(app: Flask) -> EmbeddedConsumer | None:
     """Start the in-process consumer when the settings ask for one."""
     if app.config["QUEUE_CONSUMER"] != "embedded" or app.config["QUEUE_MODE"] != "huey":
         return None
-    thread = threading.Thread(
-        target=consume_while_holding_lock,
-        args=(app,),
-        name="blog-queue-consumer",
-        daemon=True,
-    )
-    thread.start()
-    return thread
+    embedded = EmbeddedConsumer(app)
+    embedded.thread.start()
+    return embedded
 
 
-def consume_while_holding_lock(app: Flask) -> None:
-    path = Path(app.instance_path) / LOCK_FILE
-    with open(path, "a") as lock_file:  # kept open: the lock lives with it
-        while True:
-            try:
-                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                time.sleep(LOCK_RETRY_SECONDS)
-                continue
-            log.info("this process runs the job queue's consumer")
-            consumer = make_consumer(app, ThreadConsumer)
-            try:
-                recover(app)
-            except Exception:
-                log.exception("the queue's first sweep failed; the next one retries")
-            consumer.start()
-            threading.Event().wait()  # hold the lock until the process exits
+class EmbeddedConsumer:
+    """A thread that waits its turn for this host's lock, then runs huey's
+    consumer until the process exits (or stop(), for tests)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(
+            target=self.consume_while_holding_lock,
+            name="blog-queue-consumer",
+            daemon=True,
+        )
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.thread.join(timeout=10)
+
+    def consume_while_holding_lock(self) -> None:
+        path = Path(self.app.instance_path) / LOCK_FILE
+        with open(path, "a") as lock_file:  # kept open: the lock lives with it
+            while not self.stopping.is_set():
+                try:
+                    fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    self.stopping.wait(LOCK_RETRY_SECONDS)
+                    continue
+                self.consume()
+
+    def consume(self) -> None:
+        log.info("this process runs the job queue's consumer")
+        consumer = make_consumer(self.app, ThreadConsumer)
+        try:
+            recover(self.app)
+        except Exception:
+            log.exception("the queue's first sweep failed; the next one retries")
+        consumer.start()
+        self.stopping.wait()  # hold the lock until the process exits
+        consumer.stop(graceful=True)

@@ -114,7 +114,7 @@ def send_one(
     delivery_id: int,
     mailing_id: int,
     subscriber: Subscriber,
-) -> str | None:
+) -> str:
     """Send to one subscriber, recording it sent at the checkpoint (just
     before SMTP's final "."); "sent", "bounced", "deferred" (this address
     only), or the reason the whole run must wait."""

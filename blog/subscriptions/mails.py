@@ -25,6 +25,13 @@ def what_they_get(frequency: Frequency) -> str:
     return _("one mail for each new article, when it is published")
 
 
+def list_headers(subscriber: Subscriber) -> tuple[tuple[str, str], ...]:
+    # Imported here: the newsletter imports this package's links.
+    from blog.newsletter.compose import list_headers as headers_of
+
+    return headers_of(subscriber)
+
+
 def send_confirmation(subscriber: Subscriber) -> None:
     site = current_site().title
     body = _(
@@ -40,20 +47,20 @@ def send_confirmation(subscriber: Subscriber) -> None:
         days=CONFIRM_MAX_AGE_SECONDS // SECONDS_A_DAY,
         link=confirm_url(subscriber),
     )
-    # No list headers: a pending address is on no list yet. A refusal for
-    # good (5xx) marks the address bounced, so it is not tried again.
+    # The list headers too: a mail client's "unsubscribe" on this mail is
+    # the clearest "never write again" the owner of the address can give. A
+    # refusal for good (5xx) marks the address bounced, so it is not tried
+    # again.
     send_mail(
         subscriber.email,
         _("Confirm your subscription to %(site)s", site=site),
         body,
+        headers=list_headers(subscriber),
         subscriber_id=subscriber.id,
     )
 
 
 def send_already_subscribed(subscriber: Subscriber) -> None:
-    # Imported here: the newsletter imports this package's links.
-    from blog.newsletter.compose import list_headers
-
     site = current_site().title
     body = _(
         "Hello,\n\n"
