@@ -32,8 +32,11 @@ from blog.models import (
     MenuTarget,
     Revision,
     Role,
+    Subscriber,
+    SubscriberState,
 )
 from blog.models.profile import AVATAR_SIZES
+from blog.subscriptions.links import CONFIRM_PURPOSE, MANAGE_PURPOSE, token_for
 from tests.conftest import stamp_migration_head, test_settings
 from tests.factories import (
     hours_ago,
@@ -85,6 +88,9 @@ class Seeded:
     article_id: int
     revision_id: int
     comment_id: int  # the reader's, with replies under it
+    # A confirmed e-mail follower's links (confirm: a pending one's).
+    manage_token: str = ""
+    confirm_token: str = ""
 
 
 @dataclass
@@ -206,7 +212,19 @@ def seed(app: Flask) -> Seeded:
         )
         revision = db.session.scalars(Revision.select_for(article)).first()
         assert revision is not None
-        return Seeded(article.slug, article.id, revision.id, first.id)
+        manage, confirm = seed_followers()
+        return Seeded(article.slug, article.id, revision.id, first.id, manage, confirm)
+
+
+def seed_followers() -> tuple[str, str]:
+    """A confirmed follower's manage link and a pending one's confirm link."""
+    confirmed = Subscriber(
+        email="follower@example.org", state=SubscriberState.CONFIRMED
+    )
+    pending = Subscriber(email="pending@example.org")
+    db.session.add_all([confirmed, pending])
+    db.session.commit()
+    return token_for(confirmed, MANAGE_PURPOSE), token_for(pending, CONFIRM_PURPOSE)
 
 
 @contextmanager
@@ -232,6 +250,8 @@ def live_site(
         app = create_app(
             {
                 **test_settings(database_url),
+                # The server's key: the seeded followers' links are signed here.
+                "SECRET_KEY": environment["BLOG_SECRET_KEY"],
                 "SITE_URL": url,
                 "SITE_NAME": site_name or "Blog",
             }

@@ -20,8 +20,9 @@ from tests.browser.live_site import LiveSite
 @dataclass(frozen=True)
 class PageType:
     name: str
-    # {article}, {article_id}, {revision_id} and {comment_id} name the seeded
-    # site's rows (live_site.Seeded).
+    # {article}, {article_id}, {revision_id}, {comment_id} and the followers'
+    # {manage_token} and {confirm_token} name the seeded site's rows
+    # (live_site.Seeded).
     path: str
     role: str = "anonymous"  # or a key of live_site.ACCOUNTS
     status: int = 200
@@ -50,6 +51,10 @@ PAGE_TYPES = [
     PageType("search, empty", "/search"),
     PageType("search results", "/search?q=article"),
     PageType("subscribe", "/subscribe"),
+    PageType("subscription confirmed", "/subscribe/confirm/{confirm_token}"),
+    PageType("manage a subscription", "/subscribe/manage/{manage_token}"),
+    PageType("unsubscribe", "/unsubscribe/{manage_token}"),
+    PageType("a dead subscription link", "/unsubscribe/forged", status=404),
     PageType("log in", "/auth/login"),
     PageType("register", "/auth/register"),
     PageType("password reset", "/auth/reset"),
