@@ -48,6 +48,9 @@ def post_worker_init(worker):  # noqa: ANN001, ANN201 - gunicorn's hook
     worker` process runs it: every worker offers, and the one that holds
     instance/queue.lock consumes, so one host runs one consumer, and another
     worker takes over within seconds when it is recycled or killed."""
+    from flask import Flask
+
     from blog.jobs.consumer import start_embedded_consumer
 
-    start_embedded_consumer(worker.wsgi)
+    if isinstance(worker.wsgi, Flask):  # the bench serves other apps with it
+        start_embedded_consumer(worker.wsgi)

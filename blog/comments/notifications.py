@@ -10,10 +10,23 @@ from blog.extensions import db
 from blog.http import absolute_url
 from blog.jobs import RunningJob, enqueue, job_handler
 from blog.mail import send_mail
-from blog.models import Comment, CommentStatus, User
+from blog.models import Article, Comment, CommentStatus, User
 from blog.site_settings import current_site
 
 QUOTE_MAX = 1000
+
+
+def anyone_wants_mail(article: Article, parent: Comment | None, by: User) -> bool:
+    """Whether the article's author or the parent's asked for mail about
+    this comment: asked before the write lock (one indexed read), so a
+    comment nobody follows adds no job, and no write, to the lock."""
+    candidates = {article.author_id}
+    if parent is not None and parent.author_id is not None:
+        candidates.add(parent.author_id)
+    candidates.discard(by.id)
+    if not candidates:
+        return False
+    return db.session.scalar(User.select_wanting_mail(candidates)) is not None
 
 
 def queue_notifications(comment: Comment) -> None:

@@ -16,7 +16,7 @@ from datetime import timedelta
 from flask_babel import gettext as _
 
 from blog.cache.version import bump_once
-from blog.comments.notifications import queue_notifications
+from blog.comments.notifications import anyone_wants_mail, queue_notifications
 from blog.comments.policy import initial_status, trust_authors_of
 from blog.database import write_transaction
 from blog.errors import Conflict, InvalidInput, PermissionDenied
@@ -91,6 +91,9 @@ def post_comment(
         body_html=render_comment(body),
         status=initial_status(article, author, body),
     )
+    notify = comment.status is CommentStatus.VISIBLE and anyone_wants_mail(
+        article, parent, author
+    )
     with write_transaction():
         if not lock_articles([article.id]).get(article.id):
             raise PermissionDenied(comments_closed())
@@ -98,9 +101,9 @@ def post_comment(
         db.session.add(comment)
         db.session.flush()
         count_new_comment(comment)
-        if comment.status is CommentStatus.VISIBLE:
-            if not author.has_approved_comment:
-                trust_authors_of([comment])
+        if comment.status is CommentStatus.VISIBLE and not author.has_approved_comment:
+            trust_authors_of([comment])
+        if notify:
             queue_notifications(comment)
     return comment
 

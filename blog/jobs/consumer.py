@@ -67,8 +67,9 @@ def run_worker(app: Flask) -> None:
 
 def start_embedded_consumer(app: Flask) -> EmbeddedConsumer | None:
     """Start the in-process consumer when the settings ask for one."""
-    if app.config["QUEUE_CONSUMER"] != "embedded" or app.config["QUEUE_MODE"] != "huey":
-        return None
+    config = app.config
+    if config.get("QUEUE_CONSUMER") != "embedded" or config.get("QUEUE_MODE") != "huey":
+        return None  # set so, or another app under the same gunicorn.conf.py
     embedded = EmbeddedConsumer(app)
     embedded.thread.start()
     return embedded
@@ -93,6 +94,8 @@ class EmbeddedConsumer:
 
     def consume_while_holding_lock(self) -> None:
         path = Path(self.app.instance_path) / LOCK_FILE
+        # With Redis (and BLOG_SECRET_KEY) nothing else creates the folder.
+        path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "a") as lock_file:  # kept open: the lock lives with it
             while not self.stopping.is_set():
                 try:
