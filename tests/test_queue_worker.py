@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,23 @@ def test_a_worker_killed_half_way_through_a_mailing_leaves_nobody_out_or_twice(
     with app.app_context():
         mailing = db.session.scalar(db.select(Mailing))
         assert mailing.sent_count == 2000
+
+
+def test_a_scheduled_article_is_mailed_at_its_time_with_no_request_and_no_cron(
+    queued_app, smtp_server
+) -> None:
+    app = queued_app
+    with app.app_context():
+        author_id = an_author().id
+        [follower] = make_subscribers(1)
+    at = datetime.now(UTC) + timedelta(seconds=4)
+    publish(app, "On the hour", author_id=author_id, at=at)
+
+    with worker(app):
+        time.sleep(2)
+        assert smtp_server.messages == []  # not before its time
+        wait_for(lambda: len(smtp_server.messages) == 1, timeout=30)
+        arrived = datetime.now(UTC)
+
+    assert arrived >= at
+    assert smtp_server.count_by_recipient() == {follower: 1}
