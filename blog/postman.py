@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 SMTP_TIMEOUT_SECONDS = 10
 LEADING_DOT = re.compile(rb"^\.", re.MULTILINE)
+ENHANCED_STATUS = re.compile(r"\s*5\.\d{1,3}\.\d{1,3}\b")
+MAILBOX_STATUS = re.compile(r"\s*5\.[12]\.\d{1,3}\b")
 
 
 @dataclass(frozen=True)
@@ -62,11 +64,13 @@ class MailDeferred(Exception):
 
 class MailRefused(Exception):
     """The server refused it for good (5xx). `bounce`: it refused this
-    recipient, rather than our sender or the message."""
+    recipient's address. `message_only`: it refused this message (too big,
+    taken for spam), not the address and not us: the next one may go."""
 
-    def __init__(self, reason: str, *, bounce: bool) -> None:
+    def __init__(self, reason: str, *, bounce: bool, message_only: bool = False):
         super().__init__(reason)
         self.bounce = bounce
+        self.message_only = message_only
 
 
 class Pacer:
@@ -118,6 +122,12 @@ class Postman:
                 self.smtp.close()
             self.smtp = None
 
+    def drop(self) -> None:
+        """Close the connection without a word (no QUIT, no final ".")."""
+        if self.smtp is not None:
+            self.smtp.close()
+            self.smtp = None
+
     def send(self, mail: Mail, checkpoint: Callable[[], None] = lambda: None) -> None:
         """Hand over one message; raises MailDeferred or MailRefused.
 
@@ -125,7 +135,8 @@ class Postman:
         final "." is left to send: the caller records it sent there. A kill
         before the "." leaves the server nothing (the recipient is retried);
         after it, the record is already made (nobody gets it twice). If the
-        server then refuses, the caller undoes its record (CheckpointUndone)."""
+        server then refuses, the caller undoes its record (CheckpointUndone).
+        If `checkpoint` raises, the message is not sent: its error is raised."""
         if not self.config["MAIL_SERVER"]:
             checkpoint()
             if self.outbox is not None:
@@ -136,8 +147,19 @@ class Postman:
             return
         pacer.wait_turn(self.config["MAIL_RATE"])
         message = signed(build_message(mail, self.config), self.config)
+
+        def checkpoint_or_drop() -> None:
+            try:
+                checkpoint()
+            except BaseException:
+                # The caller must not send it (another consumer did): drop
+                # the connection before the final ".", so the server
+                # discards the message, and raise the caller's error.
+                self.drop()
+                raise
+
         try:
-            self.hand_over(mail.to, message, checkpoint)
+            self.hand_over(mail.to, message, checkpoint_or_drop)
         except smtplib.SMTPRecipientsRefused as error:
             code, answer = next(iter(error.recipients.values()))
             raise refusal(code, answer, recipient=True) from error
@@ -145,12 +167,12 @@ class Postman:
             raise refusal(error.smtp_code, error.smtp_error, recipient=False) from error
         except smtplib.SMTPResponseException as error:
             self.close()
-            # One recipient a message: a 5xx at DATA is about this address.
-            # A 4xx there may be the server's state: the whole run waits.
-            recipient = error.smtp_code >= 500
-            raise refusal(
-                error.smtp_code, error.smtp_error, recipient=recipient
-            ) from error
+            # After DATA. A 4xx may be the server's state: the whole run
+            # waits. A 5xx names its reason in an enhanced code (RFC 3463):
+            # 5.1.x and 5.2.x are the mailbox (bounced); anything else, the
+            # message (552 5.3.4 too big, 554 5.7.1 spam), which must not
+            # bounce every reader at that provider.
+            raise refused_at_data(error.smtp_code, error.smtp_error) from error
         except (OSError, smtplib.SMTPException) as error:
             self.close()
             raise MailDeferred(f"{type(error).__name__}: {error}") from error
@@ -174,21 +196,40 @@ class Postman:
 
     def connection(self) -> smtplib.SMTP:
         if self.smtp is None:
-            config = self.config
-            smtp = smtplib.SMTP(
-                config["MAIL_SERVER"], config["MAIL_PORT"], timeout=SMTP_TIMEOUT_SECONDS
-            )
+            try:
+                self.smtp = self.open()
+            except smtplib.SMTPResponseException as error:
+                # A refused greeting, EHLO, STARTTLS or login (a wrong
+                # password, our address blocked) is about us, never about
+                # the recipient: later, and no subscriber bounced for it.
+                text = error.smtp_error
+                if isinstance(text, bytes):
+                    text = text.decode(errors="replace")
+                raise MailDeferred(
+                    f"the server refused the session: {error.smtp_code} {text}"
+                ) from error
+        return self.smtp
+
+    def open(self) -> smtplib.SMTP:
+        config = self.config
+        smtp = smtplib.SMTP(
+            config["MAIL_SERVER"], config["MAIL_PORT"], timeout=SMTP_TIMEOUT_SECONDS
+        )
+        try:
             # transmit() writes the message and its final "." apart: with
             # Nagle's algorithm the "." waits for the server's delayed ACK,
             # 40 ms a message (17 mails a second, measured).
             if smtp.sock is not None:
                 smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            smtp.ehlo_or_helo_if_needed()
             if config["MAIL_USE_TLS"]:
                 smtp.starttls()
             if config["MAIL_USERNAME"]:
                 smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-            self.smtp = smtp
-        return self.smtp
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
 
 
 def transmit(
@@ -224,6 +265,15 @@ def transmit(
         raise
     if code != 250:
         raise smtplib.SMTPDataError(code, answer)
+
+
+def refused_at_data(code: int, answer: bytes | str) -> Exception:
+    text = answer.decode(errors="replace") if isinstance(answer, bytes) else answer
+    if not 500 <= code < 600:
+        return refusal(code, answer, recipient=False)
+    if MAILBOX_STATUS.match(text) or not ENHANCED_STATUS.match(text):
+        return refusal(code, answer, recipient=True)
+    return MailRefused(f"{code} {text}".strip(), bounce=False, message_only=True)
 
 
 def refusal(code: int, answer: bytes | str, *, recipient: bool) -> Exception:

@@ -8,7 +8,7 @@ import socket
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from blog.database import write_transaction
 from blog.extensions import db
@@ -18,6 +18,7 @@ from blog.jobs.store import (
     PermanentFailure,
     RunningJob,
     TemporaryFailure,
+    every_minute,
     load_handlers,
 )
 from blog.models import Job, JobState, utcnow
@@ -100,6 +101,10 @@ def held_by(job_id: int, me: str):  # type: ignore[no-untyped-def]
 
 
 def finish(job_id: int, me: str, state: JobState, error: str) -> JobState | None:
+    """A done job keeps no payload: a mail's recipient, text and links are
+    nobody's business once it is sent. A failed one keeps it, to be looked
+    into, until prune_finished_jobs() removes it."""
+    values: dict[str, object] = {"payload": {}} if state is JobState.DONE else {}
     with write_transaction() as session:
         changed = session.execute(
             update(Job)
@@ -109,6 +114,7 @@ def finish(job_id: int, me: str, state: JobState, error: str) -> JobState | None
                 finished_at=utcnow(),
                 lease_until=None,
                 last_error=error[:ERROR_MAX],
+                **values,
             )
             .execution_options(synchronize_session=False)
         ).rowcount  # type: ignore[attr-defined]
@@ -193,6 +199,24 @@ def process_exists(claimed_by: str) -> bool:
     except PermissionError:  # someone else's process: alive
         return True
     return True
+
+
+KEEP_FINISHED = timedelta(days=30)
+
+
+@every_minute
+def prune_finished_jobs(now: datetime) -> None:
+    """Finished jobs are kept a month, for the owner to see what went out
+    and what failed, then deleted."""
+    with write_transaction() as session:
+        session.execute(
+            delete(Job)
+            .where(
+                Job.state.in_([JobState.DONE, JobState.FAILED]),
+                Job.finished_at < now - KEEP_FINISHED,
+            )
+            .execution_options(synchronize_session=False)
+        )
 
 
 def sweep(now: datetime | None = None, *, batch: int = 500) -> list[int]:

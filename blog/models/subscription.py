@@ -7,7 +7,16 @@ import enum
 import secrets
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Select, String, Text, UniqueConstraint, select
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Select,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blog.models.article import Article
@@ -93,6 +102,9 @@ class Mailing(Base):
     # A digest's articles: those published in [period_start, period_end).
     period_start: Mapped[datetime | None]
     period_end: Mapped[datetime | None]
+    # A digest's articles, fixed when it starts: an article published again
+    # later is never in a second digest.
+    article_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # When its recipients were fixed (the deliveries rows written).
     prepared_at: Mapped[datetime | None]

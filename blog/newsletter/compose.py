@@ -23,8 +23,10 @@ from sqlalchemy import select
 
 from blog.articles.uploads import uploads_folder
 from blog.extensions import db
+from blog.feeds.content import absolute_links
 from blog.http import absolute_url
 from blog.mail import InlineImage, Mail
+from blog.mail_text import text_from_html
 from blog.models import Article, Subscriber, Upload
 from blog.site_settings import current_site
 from blog.subscriptions.links import (
@@ -41,7 +43,6 @@ UNSUBSCRIBE_URL = "__BLOG_UNSUBSCRIBE_URL__"
 EMBED_WIDTH = 1200
 IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 ATTRIBUTE = re.compile(r'\b(src|alt)="([^"]*)"', re.IGNORECASE)
-SITE_HREF = re.compile(r'\b(href|src)="(/[^/"][^"]*|/)"', re.IGNORECASE)
 INLINER = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
 
 
@@ -84,7 +85,8 @@ def list_headers(subscriber: Subscriber) -> tuple[tuple[str, str], ...]:
     address = config["MAIL_UNSUBSCRIBE_ADDRESS"] or config["MAIL_SENDER"]
     token = token_for(subscriber, MANAGE_PURPOSE)
     mailto = f"mailto:{address}?subject={quote('unsubscribe ' + token)}"
-    title = " ".join(current_site().title.replace('"', "").split())
+    # A quoted phrase: no quote, and no backslash to escape its closing one.
+    title = " ".join(current_site().title.replace('"', "").replace("\\", "").split())
     return (
         ("List-Id", f'"{title}" <followers.{host}>'),
         ("List-Unsubscribe", f"<{unsubscribe_url(subscriber)}>, <{mailto}>"),
@@ -96,11 +98,13 @@ def list_headers(subscriber: Subscriber) -> tuple[tuple[str, str], ...]:
 def article_template(article: Article) -> MailTemplate:
     images = Embedder()
     cover = images.cover(article)
-    body_html = images.embed(absolute_links(article.body_html))
+    article_url = absolute_url("articles.detail", slug=article.slug)
+    linked_html = absolute_links(article.body_html, article_url)
+    body_html = images.embed(linked_html)
     values = {
         "site": current_site(),
         "article": article,
-        "article_url": absolute_url("articles.detail", slug=article.slug),
+        "article_url": article_url,
         "home_url": absolute_url("articles.index"),
         "subject": article.title,
     }
@@ -109,7 +113,8 @@ def article_template(article: Article) -> MailTemplate:
     html = render_template(
         "mail/article.html", **values, cover=cover, body_html=safe_body
     )
-    text = render_template("mail/article.txt", **values, body_text=article.body_text)
+    body_text = text_from_html(linked_html)
+    text = render_template("mail/article.txt", **values, body_text=body_text)
     return MailTemplate(
         subject=" ".join(article.title.split()),
         text=text,
@@ -145,12 +150,6 @@ def digest_template(articles: list[Article], subject: str) -> MailTemplate:
         text=render_template("mail/digest.txt", **values),
         html=INLINER.inline(render_template("mail/digest.html", **values)),
     )
-
-
-def absolute_links(html: str) -> str:
-    """The site's own links and images (/a-slug, /uploads/x.jpg) on BLOG_SITE_URL."""
-    site_url = current_app.config["SITE_URL"]
-    return SITE_HREF.sub(lambda match: f'{match[1]}="{site_url}{match[2]}"', html)
 
 
 class Embedder:

@@ -147,24 +147,39 @@ def start_due_digest(now: datetime) -> None:
         return
     start = (slot - WEEK).astimezone(now.tzinfo)
     end = slot.astimezone(now.tzinfo)
-    has_articles = db.session.scalar(
-        Article.select_published_between(start, end)
-        .with_only_columns(Article.id)
-        .limit(1)
-    )
+    article_ids = digest_articles(start, end)
     with write_transaction() as session:
         if session.scalar(select(Mailing.id).where(Mailing.key == key)) is not None:
             return
         mailing = Mailing(
-            key=key, kind=MailingKind.DIGEST, period_start=start, period_end=end
+            key=key,
+            kind=MailingKind.DIGEST,
+            period_start=start,
+            period_end=end,
+            article_ids=article_ids,
         )
-        if has_articles is None:
+        if not article_ids:
             mailing.prepared_at = mailing.finished_at = now
         session.add(mailing)
         session.flush()
         mailing_id = mailing.id
-    if has_articles is not None:
+    if article_ids:
         start_mailing(mailing_id, Frequency.WEEKLY, now)
+
+
+def digest_articles(start: datetime, end: datetime) -> list[int]:
+    """The ids of the articles published in [start, end) that no earlier
+    digest held (one unpublished and published again is news only once)."""
+    published = db.session.scalars(
+        Article.select_published_between(start, end).with_only_columns(Article.id)
+    ).all()
+    earlier = db.session.scalars(
+        select(Mailing.article_ids).where(
+            Mailing.kind == MailingKind.DIGEST, Mailing.period_end <= end
+        )
+    ).all()
+    sent_before = {article_id for ids in earlier for article_id in ids}
+    return [article_id for article_id in published if article_id not in sent_before]
 
 
 def forget_unsent_mailing(article_id: int) -> None:

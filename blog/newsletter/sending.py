@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
@@ -51,7 +52,34 @@ def send_mailing_job(job: RunningJob) -> None:
     if template is None:
         finish(mailing.id, skipped=True)
         return
-    send_pending(mailing.id, template, job)
+    try:
+        send_pending(mailing.id, template, job)
+    except TemporaryFailure as error:
+        last_try = job.attempts >= current_app.config["JOB_MAX_ATTEMPTS"]
+        if last_try and not error.made_progress:
+            give_up(mailing.id, str(error))
+        raise
+
+
+def give_up(mailing_id: int, reason: str) -> None:
+    """The job's last attempt failed: the addresses still waiting count as
+    failed, and the mailing is over (the studio shows it so)."""
+    with write_transaction() as session:
+        failed = session.execute(
+            update(Delivery)
+            .where(
+                Delivery.mailing_id == mailing_id,
+                Delivery.state == DeliveryState.PENDING,
+            )
+            .values(state=DeliveryState.FAILED, error=reason[:ERROR_MAX])
+            .execution_options(synchronize_session=False)
+        ).rowcount  # type: ignore[attr-defined]
+        session.execute(
+            update(Mailing)
+            .where(Mailing.id == mailing_id)
+            .values(failed_count=Mailing.failed_count + failed, finished_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
 
 
 def template_for(mailing: Mailing) -> MailTemplate | None:
@@ -62,10 +90,11 @@ def template_for(mailing: Mailing) -> MailTemplate | None:
         if article is None or not article.is_published():
             return None
         return article_template(article)
-    start, end = mailing.period_start, mailing.period_end
-    if start is None or end is None:
-        return None
-    articles = list(db.session.scalars(Article.select_published_between(start, end)))
+    articles = list(
+        db.session.scalars(
+            Article.select_published().where(Article.id.in_(mailing.article_ids))
+        )
+    )
     if not articles:
         return None
     articles.reverse()  # oldest first, as the week went
@@ -97,9 +126,11 @@ def send_pending(mailing_id: int, template: MailTemplate, job: RunningJob) -> No
                 )
                 if outcome == "sent":
                     sent_any = True
+                elif outcome == "not pending":
+                    continue
                 elif outcome == "deferred":
                     deferred.append(subscriber.email)
-                elif outcome != "bounced":  # the server or our sender: stop here
+                elif outcome not in ("bounced", "failed"):  # the server or us: stop
                     raise TemporaryFailure(outcome, made_progress=sent_any)
     if deferred:
         raise TemporaryFailure(
@@ -122,11 +153,17 @@ def send_one(
 
     def mark_sent() -> None:
         nonlocal recorded
-        record(delivery_id, mailing_id, DeliveryState.SENT, "")
+        if not record(delivery_id, mailing_id, DeliveryState.SENT, ""):
+            # No longer pending: another consumer that took the job over
+            # (this one's lease ran out) sent it, or the subscriber was
+            # removed. Not sent from here.
+            raise NotPending
         recorded = True
 
     try:
         postman.send(template.for_subscriber(subscriber), checkpoint=mark_sent)
+    except NotPending:
+        return "not pending"
     except (MailRefused, MailDeferred) as error:
         if recorded:
             undo_sent(delivery_id, mailing_id)
@@ -134,6 +171,9 @@ def send_one(
             mark_bounced(subscriber.id, str(error))
             record(delivery_id, mailing_id, DeliveryState.BOUNCED, str(error))
             return "bounced"
+        if isinstance(error, MailRefused) and error.message_only:
+            record(delivery_id, mailing_id, DeliveryState.FAILED, str(error))
+            return "failed"
         if isinstance(error, MailDeferred) and error.recipient:
             return "deferred"
         return str(error)
@@ -173,8 +213,13 @@ def pending_deliveries(mailing_id: int, after_id: int) -> list[tuple[int, Subscr
     return [(row[0], row[1]) for row in rows]
 
 
-def record(delivery_id: int, mailing_id: int, state: DeliveryState, error: str) -> None:
-    """One delivery's outcome, committed at once."""
+class NotPending(Exception):
+    """The delivery was recorded by someone else: it must not be sent."""
+
+
+def record(delivery_id: int, mailing_id: int, state: DeliveryState, error: str) -> bool:
+    """One delivery's outcome, committed at once; False (nothing changed)
+    when it was no longer pending."""
     now = utcnow()
     counter = {
         DeliveryState.SENT: {"sent_count": Mailing.sent_count + 1},
@@ -182,7 +227,7 @@ def record(delivery_id: int, mailing_id: int, state: DeliveryState, error: str) 
         DeliveryState.FAILED: {"failed_count": Mailing.failed_count + 1},
     }.get(state)
     with write_transaction() as session:
-        session.execute(
+        changed = session.execute(
             update(Delivery)
             .where(Delivery.id == delivery_id, Delivery.state == DeliveryState.PENDING)
             .values(
@@ -191,7 +236,9 @@ def record(delivery_id: int, mailing_id: int, state: DeliveryState, error: str) 
                 sent_at=now if state is DeliveryState.SENT else None,
             )
             .execution_options(synchronize_session=False)
-        )
+        ).rowcount  # type: ignore[attr-defined]
+        if not changed:
+            return False
         if counter:
             session.execute(
                 update(Mailing)
@@ -199,6 +246,7 @@ def record(delivery_id: int, mailing_id: int, state: DeliveryState, error: str) 
                 .values(**counter)
                 .execution_options(synchronize_session=False)
             )
+    return True
 
 
 def finish(mailing_id: int, *, skipped: bool) -> None:

@@ -1,26 +1,15 @@
-"""What a reader's account page shows of their e-mail subscription."""
+"""What a reader's account page shows of e-mail subscriptions: only the
+one-click form. Never the state of a subscription at the account's address:
+this blog does not verify that address, so an account registered at someone
+else's would learn whether they follow the blog, or hold their subscription
+(its manage link comes in the mails, to the address's owner only)."""
 
 from __future__ import annotations
 
-from blog.models import Frequency, User
+from blog.models import User
 from blog.subscriptions.forms import AccountSubscribeForm
-from blog.subscriptions.links import manage_path
-from blog.subscriptions.services import ACTIVE, subscription_of
 
 
 def account_panel(user: User) -> dict[str, object]:
-    """The template's values: their subscription (None until they ask on
-    this page), its manage link while it is active, and the one-click form."""
-    subscriber = subscription_of(user)
-    frequency = Frequency.EACH_POST
-    link = None
-    if subscriber is not None:
-        frequency = subscriber.frequency
-        link = manage_path(subscriber) if subscriber.state in ACTIVE else None
-    return {
-        "subscription": subscriber,
-        "subscription_manage_url": link,
-        "subscription_form": AccountSubscribeForm(
-            formdata=None, frequency=frequency.value
-        ),
-    }
+    """The template's values: the one-click form."""
+    return {"subscription_form": AccountSubscribeForm(formdata=None)}

@@ -56,6 +56,11 @@ def submitted_address() -> str:
         address = services.normalised_address(typed)
     except BlogError:
         address = typed.strip().lower()[:254]
+    # "ann+1@" and "ann+2@" land in ann@'s inbox (RFC 5233 subaddresses):
+    # one mailbox, one count.
+    local, at, domain = address.rpartition("@")
+    if at and "+" in local:
+        address = local.split("+", 1)[0] + at + domain
     return "subscribe:" + address
 
 

@@ -16,13 +16,13 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from blog.database import write_transaction
 from blog.errors import InvalidInput
 from blog.extensions import db
-from blog.models import Frequency, Subscriber, SubscriberState, User, utcnow
+from blog.models import Frequency, Subscriber, SubscriberState, utcnow
 from blog.models.subscription import LINK_SECRET_BYTES
 from blog.models.user import EMAIL_MAX
 from blog.subscriptions import mails
@@ -99,7 +99,13 @@ def request_subscription(
     email = normalised_address(email)
     try:
         with write_transaction() as session:
-            subscriber = session.scalar(Subscriber.select_by_email(email))
+            # Locked (PostgreSQL; SQLite's writers take turns): two requests
+            # at the same moment must not both find the hour passed.
+            subscriber = session.scalar(
+                Subscriber.select_by_email(email)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
             if subscriber is None:
                 subscriber = Subscriber(
                     email=email,
@@ -195,16 +201,3 @@ def reread(subscriber: Subscriber) -> Subscriber:
     if subscriber.link_secret != secret:
         raise LinkNotValid
     return subscriber
-
-
-def subscription_of(user: User) -> Subscriber | None:
-    """The subscription a reader started from their account page. A row
-    someone else started for the same address is not theirs to see: the
-    account's address is not verified (request_subscription links a row to
-    the account only when the account's request (re)starts it)."""
-    return db.session.scalar(
-        select(Subscriber)
-        .where(Subscriber.user_id == user.id)
-        .order_by(Subscriber.id.desc())
-        .limit(1)
-    )

@@ -64,6 +64,7 @@ def upgrade():
     sa.Column('article_id', sa.Integer(), nullable=True),
     sa.Column('period_start', sa.DateTime(timezone=True), nullable=True),
     sa.Column('period_end', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('article_ids', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('prepared_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
