@@ -21,7 +21,8 @@ from blog.jobs import (
     enqueue,
     job_handler,
 )
-from blog.postman import InlineImage, Mail, MailDeferred, MailRefused, Postman
+from blog.mail_message import InlineImage, Mail
+from blog.postman import MailDeferred, MailRefused, Postman
 
 __all__ = ["InlineImage", "Mail", "send_mail"]
 

@@ -30,9 +30,15 @@ from blog.permissions import article_for_editor_or_404, require_role
 from blog.rendering import render_article, word_count
 from blog.site_settings import current_site
 from blog.studio import drafting
+from blog.studio.article_form import ArticleForm
 from blog.studio.blueprint import bp
 from blog.studio.covers import chosen_cover, keep_sent_cover, usable_images
-from blog.studio.forms import ArticleForm
+from blog.studio.mailing import (
+    mail_by_default,
+    mailing_summaries,
+    mailing_summary,
+    takes_mailing,
+)
 from blog.studio.uploads import image_label, markdown_for
 
 Page = Response | str | tuple[str, int]
@@ -57,7 +63,11 @@ def index() -> str:
         ).all()
     )
     return render_template(
-        "studio/index.html", page=page, now=utcnow(), pending=pending
+        "studio/index.html",
+        page=page,
+        now=utcnow(),
+        pending=pending,
+        mailings=mailing_summaries(page.items),
     )
 
 
@@ -88,6 +98,8 @@ def edit(article_id: int) -> Page:
     restored = drafting.autosave_to_restore(article)
     if restored is not None:
         form = ArticleForm(formdata=autosaved_formdata(restored.fields))
+        # An autosave keeps the text, not this choice: it starts as it would.
+        form.mail_subscribers.data = mail_by_default(article, mailing_summary(article))
         form.validate()  # shows what a save would refuse, as saving would
         return editor_page(form, article, restored=restored)
     return editor_page(ArticleForm(data=form_data_of(article)), article)
@@ -165,6 +177,10 @@ def fields_from(form: ArticleForm, article: Article | None) -> services.ArticleF
     fields.category_name = form.category.data or None
     fields.tag_names = (form.tags.data or "").split(",")
     fields.comments_open = form.comments_open.data
+    if fields.kind is ArticleKind.ARTICLE and takes_mailing(
+        article, mailing_summary(article)
+    ):
+        fields.mail_subscribers = bool(form.mail_subscribers.data)
     fields.cover_id = chosen_cover(form, article)
     fields.cover_alt = form.cover_alt.data or ""
     if form.publish.data:
@@ -205,6 +221,7 @@ def form_data_of(article: Article) -> dict[str, object]:
         "summary": article.summary,
         "body": article.body_markdown,
         "comments_open": article.comments_open,
+        "mail_subscribers": mail_by_default(article, mailing_summary(article)),
         "cover": str(article.cover_id or ""),
         "cover_alt": article.cover_alt,
         "kind": article.kind.value,
@@ -228,6 +245,7 @@ def editor_page(
     form.cover.choices = [("", _("No cover"))] + [
         (str(image.id), image_label(image)) for image in images
     ]
+    mailing = mailing_summary(article)
     return render_template(
         "studio/editor.html",
         form=form,
@@ -239,6 +257,9 @@ def editor_page(
         categories=db.session.scalars(Category.select_names()),
         uploads=images[:RECENT_UPLOADS],
         button_form=ButtonForm(),
+        mailing=mailing,
+        offers_mailing=form.chosen_kind() is ArticleKind.ARTICLE
+        and takes_mailing(article, mailing),
         now=utcnow(),
         markdown_for=markdown_for,
         # The script names a publication date as the pages do ("en-GB").

@@ -9,7 +9,7 @@ from blog.articles.uploads import save_upload
 from blog.errors import BlogError
 from blog.extensions import db
 from blog.models import Article, Role, Upload
-from blog.studio.forms import ArticleForm
+from blog.studio.article_form import ArticleForm
 from blog.studio.uploads import usable_image
 
 COVER_CHOICES = 50

@@ -23,8 +23,8 @@ from blog.extensions import db
 from blog.models import Article, Autosave, Role, utcnow
 from blog.permissions import article_for_editor_or_404, require_role
 from blog.rendering import render_article, word_count
+from blog.studio.article_form import ArticleForm
 from blog.studio.blueprint import bp
-from blog.studio.forms import ArticleForm
 from blog.studio.uploads import usable_image
 from blog.templating import localtime, reading_minutes
 
