@@ -44,7 +44,7 @@ HOSTILE_FORMS = (
 BUTTON_ACTIONS = {
     "auth.logout", "auth.end_other_sessions", "comments.delete",
     "studio.toggle_active", "studio.unpublish", "studio.delete",
-    "studio.restore", "studio.test_mail",
+    "studio.restore", "studio.test_mail", "studio.remove_subscriber",
 }  # fmt: skip
 JUNK_BODIES = (
     ("application/json", b'{"body": "x\\u0000"}'),

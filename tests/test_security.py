@@ -9,7 +9,7 @@ import pytest
 from blog import create_app
 from blog.auth.services import make_reset_token
 from blog.extensions import db
-from blog.models import Base, Revision, Role, Upload, User
+from blog.models import Base, Revision, Role, Subscriber, Upload, User
 from blog.security import SECURITY_HEADERS
 from tests.conftest import log_in
 from tests.factories import make_article, make_comment, make_user
@@ -100,8 +100,11 @@ def url_arguments(app) -> dict[str, object]:
             uploader=article.author,
         )
         db.session.add(upload)
+        follower = Subscriber(email="follower@example.org")
+        db.session.add(follower)
         db.session.commit()
         return {
+            "subscriber_id": follower.id,
             "upload_id": upload.id,
             "revision_id": revision.id,
             "user_id": reader.id,

@@ -11,6 +11,7 @@ from blog.studio import (
     profile,
     revisions,
     settings,
+    subscribers,
     uploads,
     users,
 )
@@ -28,6 +29,7 @@ VIEW_MODULES = (
     profile,
     revisions,
     settings,
+    subscribers,
     uploads,
     users,
 )

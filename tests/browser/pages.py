@@ -77,6 +77,7 @@ PAGE_TYPES = [
     PageType("settings", "/studio/settings", "admin"),
     PageType("menus", "/studio/navigation", "admin"),
     PageType("export", "/studio/export", "admin"),
+    PageType("subscribers", "/studio/subscribers", "admin"),
     PageType("not found", "/no-such-page", status=404),
     PageType("forbidden", "/studio/users", "reader", status=403),
     PageType("bad request", "/error/400", status=400),
