@@ -117,7 +117,7 @@ def test_a_dead_consumers_job_is_taken_back_and_run(app_factory, clock) -> None:
         import socket
 
         with write_transaction():
-            held.claimed_by = f"{socket.gethostname()}:999999999"
+            held.claimed_by = f"{socket.gethostname()}:999999999:0dead000"
         assert run_job(held.id) is None  # another consumer holds it
         assert take_back_from_dead_consumers() == 1
         assert run_job(held.id) is JobState.DONE

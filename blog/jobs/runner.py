@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import socket
 from datetime import datetime, timedelta
 
@@ -30,8 +31,11 @@ ERROR_MAX = 2000
 
 
 def claimant() -> str:
-    """This consumer, as it signs its leases: "host:pid"."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """How one run of a job signs its lease: "host:pid:claim". The host and
+    pid let a consumer take back a dead process's jobs; the claim tells two
+    threads of one process apart (one may stall past its lease while the
+    other takes the job over)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 def lease_length() -> timedelta:
@@ -187,7 +191,7 @@ def take_back_from_dead_consumers() -> int:
 
 def process_exists(claimed_by: str) -> bool:
     try:
-        pid = int(claimed_by.rsplit(":", 1)[1])
+        pid = int(claimed_by.split(":")[1])
     except (IndexError, ValueError):
         return False
     if pid == os.getpid():
