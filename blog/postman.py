@@ -114,7 +114,9 @@ class Postman:
             if self.outbox is not None:
                 self.outbox.append(mail)
             else:
-                log.info("mail (no BLOG_MAIL_SERVER) to %s: %s", mail.to, mail.subject)
+                log.info(
+                    "mail (no BLOG_MAIL_SERVER set) to %s: %s", mail.to, mail.subject
+                )
                 log.info("%s", mail.body)
             return
         pacer.wait_turn(self.config["MAIL_RATE"])
