@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -140,15 +139,6 @@ class User(UserMixin, Base):
     @classmethod
     def select_by_email(cls, email: str) -> Select[User]:
         return select(cls).where(cls.email == email.strip().lower())
-
-    @classmethod
-    def select_wanting_mail(cls, ids: Iterable[int]) -> Select[int]:
-        """The first of these active users who asked for mail about replies."""
-        return (
-            select(cls.id)
-            .where(cls.id.in_(list(ids)), cls.notify_replies, cls.active)
-            .limit(1)
-        )
 
     @classmethod
     def select_by_slug(cls, slug: str) -> Select[User]:
