@@ -107,7 +107,7 @@ class Postman:
         final "." is left to send: the caller records it sent there. A kill
         before the "." leaves the server nothing (the recipient is retried);
         after it, the record is already made (nobody gets it twice). If the
-        server then refuses, the caller undoes its record (CheckpointUndone).
+        server then refuses, it raises as usual and the caller undoes its record.
         If `checkpoint` raises, the message is not sent: its error is raised."""
         if not self.config["MAIL_SERVER"]:
             checkpoint()
