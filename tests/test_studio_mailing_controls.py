@@ -4,14 +4,27 @@ followers; the studio then says how its mailing went."""
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import count as numbers
 
 from lxml import html
 
 from blog.extensions import db
-from blog.models import Article, ArticleKind, Mailing, Role
+from blog.models import (
+    Article,
+    ArticleKind,
+    Delivery,
+    Mailing,
+    MailingKind,
+    Role,
+    Subscriber,
+    User,
+    utcnow,
+)
 from tests.factories import make_article
 from tests.newsletter_helpers import make_subscribers, sweep
 from tests.test_studio import article_by_title, editor_form
+
+BATCHES = numbers()
 
 
 def checkbox(page: str):
@@ -140,3 +153,76 @@ def test_an_author_sends_a_test_to_themselves_only(app, client_as, outbox) -> No
     refused = other_client.post(f"/studio/articles/{draft.id}/test-mail")
     assert refused.status_code == 404  # another's draft is not theirs to see
     assert len(outbox) == 1
+
+
+def mailed_articles(app, author_id: int, count: int, **mailing: object) -> list[int]:
+    """Articles by the author, each with a mailing in the given state and a
+    delivery for each of three followers; their ids."""
+    with app.app_context():
+        author = db.session.get(User, author_id)
+        followers = db.session.scalars(
+            db.select(Subscriber.id).where(
+                Subscriber.email.in_(
+                    make_subscribers(3, prefix=f"batch{next(BATCHES)}-")
+                )
+            )
+        ).all()
+        ids = []
+        for _number in range(count):
+            article = make_article(author=author)
+            sent = Mailing(
+                key=f"article:{article.id}",
+                kind=MailingKind.ARTICLE,
+                article_id=article.id,
+                **mailing,
+            )
+            db.session.add(sent)
+            db.session.flush()
+            if sent.prepared_at is not None:
+                db.session.add_all(
+                    Delivery(mailing_id=sent.id, subscriber_id=follower)
+                    for follower in followers
+                )
+            ids.append(article.id)
+        db.session.commit()
+        return ids
+
+
+def test_the_studio_says_how_each_mailing_went(app, client_as) -> None:
+    author_client, author = client_as(Role.AUTHOR)
+    started = utcnow()
+    [done] = mailed_articles(
+        app,
+        author.id,
+        1,
+        prepared_at=started,
+        finished_at=started,
+        sent_count=1204,
+        failed_count=3,
+    )
+    [sending] = mailed_articles(app, author.id, 1, prepared_at=started, sent_count=1)
+
+    listing = author_client.get("/studio/").text
+    done_page = author_client.get(f"/studio/articles/{done}/edit").text
+    sending_page = author_client.get(f"/studio/articles/{sending}/edit").text
+
+    assert "Sent to 1,204 subscribers · 3 failed" in listing
+    assert "Sending: 1 of 3" in listing
+    assert "Sent to 1,204 subscribers · 3 failed" in done_page
+    assert "Sending: 1 of 3" in sending_page
+    assert checkbox(done_page) is None and checkbox(sending_page) is None
+
+
+def test_the_studio_list_asks_for_its_mailings_once(
+    app, client_as, count_queries
+) -> None:
+    author_client, author = client_as(Role.AUTHOR)
+    asked = []
+    for count in (2, 6):
+        mailed_articles(app, author.id, count, prepared_at=utcnow(), sent_count=1)
+        with count_queries() as queries:
+            page = author_client.get("/studio/").text
+        assert page.count("Sending: 1 of 3") == len(asked) * 2 + count
+        asked.append(len(queries))
+
+    assert asked[0] == asked[1]

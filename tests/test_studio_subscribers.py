@@ -39,6 +39,12 @@ def test_an_admin_sees_the_counts_and_searches(app, admin) -> None:
         "Unsubscribed": "1",
         "Bounced": "1",
     }
+    dates = {
+        row.xpath("td")[0].text_content(): len(row.xpath(".//time"))
+        for row in page.xpath("//table[contains(@class, 'subscribers')]/tbody/tr")
+    }
+    assert dates["week0@example.org"] == 2  # signed up, confirmed
+    assert dates["wait0@example.org"] == 1  # signed up only
     found = admin.get("/studio/subscribers?q=WEEK").text
     assert "week0@example.org" in found and "each0@example.org" not in found
     waiting = admin.get("/studio/subscribers?state=pending").text

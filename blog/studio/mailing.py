@@ -58,24 +58,43 @@ def mailing_summary(article: Article | None) -> MailingSummary | None:
     mailing = article_mailing(article.id)
     if mailing is None:
         return None
-    total = db.session.scalar(
-        select(func.count(Delivery.id)).where(Delivery.mailing_id == mailing.id)
-    )
-    return summary_of(mailing, total or 0)
+    return summary_of(mailing, delivery_totals([mailing]).get(mailing.id, 0))
 
 
 def mailing_summaries(articles: Iterable[Article]) -> dict[int, MailingSummary]:
-    """The mailings of a page of the studio's list, in one query."""
+    """The mailings of a page of the studio's list: one query, and a second
+    only while one of them is being sent (for its "N of T")."""
     ids = [article.id for article in articles]
     if not ids:
         return {}
-    mailings = db.session.scalars(select(Mailing).where(Mailing.article_id.in_(ids)))
+    mailings = db.session.scalars(
+        select(Mailing).where(Mailing.article_id.in_(ids))
+    ).all()
+    totals = delivery_totals(mailings)
     return {
         mailing.article_id: summary
         for mailing in mailings
         if mailing.article_id is not None
-        and (summary := summary_of(mailing)) is not None
+        and (summary := summary_of(mailing, totals.get(mailing.id, 0))) is not None
     }
+
+
+def delivery_totals(mailings: Iterable[Mailing]) -> dict[int, int]:
+    """How many deliveries each mailing being sent has (its recipients,
+    fixed when it started), in one query; none asked when none is sending."""
+    sending = [
+        mailing.id
+        for mailing in mailings
+        if mailing.prepared_at is not None and mailing.finished_at is None
+    ]
+    if not sending:
+        return {}
+    rows = db.session.execute(
+        select(Delivery.mailing_id, func.count(Delivery.id))
+        .where(Delivery.mailing_id.in_(sending))
+        .group_by(Delivery.mailing_id)
+    )
+    return {mailing_id: total for mailing_id, total in rows}
 
 
 def mail_by_default(article: Article | None, summary: MailingSummary | None) -> bool:

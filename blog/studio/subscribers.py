@@ -54,6 +54,7 @@ def subscribers() -> str:
         state=state.value if state else "",
         states=[member.value for member in SubscriberState],
         state_names=state_names(),
+        state_since=admin.state_since,
     )
 
 

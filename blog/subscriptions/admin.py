@@ -57,6 +57,16 @@ def search(text: str = "", state: SubscriberState | None = None) -> Select[Subsc
     return query
 
 
+def state_since(subscriber: Subscriber) -> datetime | None:
+    """When the subscriber came to their present state (None while pending:
+    their sign-up date says it)."""
+    return {
+        SubscriberState.CONFIRMED: subscriber.confirmed_at,
+        SubscriberState.UNSUBSCRIBED: subscriber.unsubscribed_at,
+        SubscriberState.BOUNCED: subscriber.bounced_at,
+    }.get(subscriber.state)
+
+
 def csv_lines() -> Iterator[str]:
     """The whole list as CSV, a line at a time (streamed, however long)."""
     buffer = io.StringIO()
