@@ -21,17 +21,18 @@ def anyone_wants_mail(article: Article, parent: Comment | None, by: User) -> boo
     this comment, asked before the write lock: a comment nobody follows adds
     no job, and no write, to the lock. The article's author came with the
     article; a parent's costs one read, for replies only."""
-    if asked_for_mail(article.author, by):
+    if asked_for_mail(article.author, by.id):
         return True
-    return parent is not None and asked_for_mail(parent.author, by)
+    return parent is not None and asked_for_mail(parent.author, by.id)
 
 
-def asked_for_mail(user: User | None, commenter: User) -> bool:
+def asked_for_mail(user: User | None, commenter_id: int | None) -> TypeGuard[User]:
+    """An active user who opted in, and is not the one who commented."""
     return bool(
         user is not None
         and user.notify_replies
         and user.active
-        and user.id != commenter.id
+        and user.id != commenter_id
     )
 
 
@@ -60,7 +61,7 @@ def notify_new_comment(comment: Comment) -> None:
     sent_to: set[int] = set()
     parent_author = comment.parent.author if comment.parent else None
     for recipient, is_reply in ((parent_author, True), (comment.article.author, False)):
-        if not wants_mail(recipient, comment) or recipient.id in sent_to:
+        if not asked_for_mail(recipient, comment.author_id) or recipient.id in sent_to:
             continue
         sent_to.add(recipient.id)
         send_mail(
@@ -69,15 +70,6 @@ def notify_new_comment(comment: Comment) -> None:
             body(comment, is_reply),
             key=f"comment:{comment.id}:to:{recipient.id}",
         )
-
-
-def wants_mail(user: User | None, comment: Comment) -> TypeGuard[User]:
-    return bool(
-        user is not None
-        and user.notify_replies
-        and user.active
-        and user.id != comment.author_id
-    )
 
 
 def commenter_name(comment: Comment) -> str:
